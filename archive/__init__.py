@@ -1,0 +1,1 @@
+"""The SQLite archive with provenance, and its publication (Datasette, CSV)."""

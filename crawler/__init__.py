@@ -1,0 +1,1 @@
+"""The Scrapy project: one spider per portal platform, storing every response raw first."""

@@ -1,0 +1,106 @@
+"""Rows of one table → entries: a printed row label with the figures that follow it.
+
+Works the same whether rows are real (HTML, tab-separated) or a stream of cells whose row breaks
+were lost (pipe exports, `<p>` runs): labels gather until figures come; figures end an entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extract import labels
+from extract.normalise import label_key
+from extract.sections import Rows
+from extract.values import is_value, unit_in
+
+# Rows of table 三 that sit outside 三、本年度办理结果.
+_OUTSIDE_OUTCOMES = frozenset({"new_received", "carried_over", "carried_forward"})
+
+
+@dataclass
+class Entry:
+    labels: list[str] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)
+    row: str | None = None
+    header: list[str] | None = None
+    header_units: list[str | None] | None = None
+    grid: bool = True
+
+
+@dataclass
+class _State:
+    section: str
+    active: set[str] = field(default_factory=set)
+    pending: list[tuple[str, str | None]] = field(default_factory=list)
+    header: list[tuple[str, str | None]] = field(default_factory=list)
+
+
+def build(section: str, rows: Rows) -> list[Entry]:
+    state = _State(section)
+    entries: list[Entry] = []
+    cur: Entry | None = None
+    for row, grid in zip(rows.rows, rows.grids, strict=True):
+        for cell in row:
+            if is_value(cell) or (cell == "" and cur is not None and cur.row is not None):
+                if cell == "" and not grid:
+                    continue
+                if cur is None:
+                    cur = Entry(grid=grid)
+                cur.values.append(cell)
+                continue
+            if not cell:
+                continue
+            if cur is not None and cur.values:
+                entries.append(cur)
+                cur = None
+            cur = _label(cell, state, cur, grid)
+        if grid and cur is not None and cur.values:
+            entries.append(cur)
+            cur = None
+    if cur is not None and cur.values:
+        entries.append(cur)
+    return entries
+
+
+def _label(cell: str, state: _State, cur: Entry | None, grid: bool) -> Entry | None:
+    """Take one label cell: a column header, a group, a row label, or an unknown label."""
+    key = label_key(cell)
+    if not key:
+        return cur
+    section = state.section
+    group = labels.match(key, section, ("group",))
+    if group is not None and section == "applications":
+        state.active = {"outcomes", group.key}
+    row = labels.match(key, section, ("row",), frozenset(state.active))
+    if row is None and group is None:
+        column = labels.match(key, section, ("column", "header"))
+        if column is not None:
+            state.pending.append(
+                (column.key, unit_in(cell)) if column.kind == "column" else ("", None)
+            )
+            return cur
+    if cur is None:
+        cur = Entry(grid=grid)
+    cur.labels.append(cell)
+    if row is not None:
+        cur.row = row.key
+        if section == "applications":
+            _track_group(state, row.key)
+        if state.pending:
+            # A header cell spanning several columns is read once per column: count it once.
+            state.header = [
+                p
+                for i, p in enumerate(state.pending)
+                if p[0] and (i == 0 or p[0] != state.pending[i - 1][0])
+            ]
+            state.pending = []
+        cur.header = [k for k, _ in state.header] or None
+        cur.header_units = [u for _, u in state.header] or None
+    return cur
+
+
+def _track_group(state: _State, row: str) -> None:
+    if row in _OUTSIDE_OUTCOMES:
+        state.active = set()
+    else:
+        state.active.add("outcomes")

@@ -1,0 +1,210 @@
+"""Where an agency sits: province, city, county, township and the GB/T 2260 code.
+
+Names and codes come from the division list JioNLP ships (civil-affairs data, province to county
+with codes, townships by name), plus `data/zones.tsv` for development zones that the statistics
+bureau codes as counties. Resolution reads the agency's own name first, then what the text
+mentions, weighing a county that holds the agency's township.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from extract.model import Region
+from extract.resources import read_tsv
+
+_LEVELS = ("province", "city", "county")
+_TOWNSHIP = re.compile(
+    r"^([\u4e00-\u9fff]{1,10}?(?:民族乡|乡|镇|街道|苏木))(?=人民政府|政府|办事处|$)"
+)
+# Names too common as plain words to count as mentions (城区 is a district of 阳泉 and a word).
+_MIN_MENTION = 3
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    code: str
+    level: str
+    parent: str | None
+
+
+@dataclass
+class Gazetteer:
+    places: dict[str, Place] = field(default_factory=dict)
+    by_name: dict[str, list[Place]] = field(default_factory=dict)
+    townships: dict[str, list[str]] = field(default_factory=dict)
+    by_prefix: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, place: Place, *aliases: str) -> None:
+        self.places.setdefault(place.code, place)
+        for name in (place.name, *aliases):
+            self.by_name.setdefault(name, []).append(place)
+            self.by_prefix.setdefault(name[:2], []).append(name)
+
+    def mentions(self, text: str) -> Counter[str]:
+        """How often each place name occurs in `text` (longest name at each position)."""
+        found: Counter[str] = Counter()
+        i = 0
+        while i < len(text) - 1:
+            names = self.by_prefix.get(text[i : i + 2])
+            hit = max((n for n in names or () if text.startswith(n, i)), key=len, default=None)
+            if hit and len(hit) >= _MIN_MENTION:
+                found[hit] += 1
+                i += len(hit)
+            else:
+                i += 1
+        return found
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    g = Gazetteer()
+    with zipfile.ZipFile(_location_file()) as z:
+        text = z.read(z.namelist()[0]).decode("utf-8")
+    parents: list[str | None] = [None, None, None]
+    county: str | None = None
+    for line in io.StringIO(text):
+        depth = len(line) - len(line.lstrip("\t"))
+        if depth > 3:
+            continue
+        parts = line.strip().split("\t")
+        if depth == 3:
+            if county:
+                g.townships.setdefault(parts[0], []).append(county)
+            continue
+        if len(parts) < 2 or parts[0] == "省直辖行政区划":
+            parents[depth] = parents[depth - 1] if depth else None
+            continue
+        place = Place(parts[0], parts[1], _LEVELS[depth], parents[depth - 1] if depth else None)
+        g.add(place)
+        parents[depth] = place.code
+        county = place.code if depth == 2 else None
+    for z in read_tsv("zones.tsv"):
+        aliases = [a for a in z["aliases"].split(",") if a]
+        g.add(Place(z["name"], z["code"], "county", z["city_code"]), *aliases)
+    return g
+
+
+def _location_file() -> Path:
+    """JioNLP's division list, found without importing JioNLP (which loads a segmenter)."""
+    spec = importlib.util.find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the jionlp package, which holds the division list, is not installed")
+    return Path(spec.submodule_search_locations[0]) / "dictionary" / "china_location.zip"
+
+
+def resolve(agency: str | None, text: str) -> tuple[Region, str | None]:
+    """The region and level of an agency, from its name and the document's text."""
+    g = gazetteer()
+    peeled, rest = peel(agency or "")
+    township = _township(rest)
+    mentions = g.mentions(text)
+    chosen: dict[str, Place] = {}
+    for name in peeled:
+        place = _pick(g.by_name[name], mentions, g)
+        chosen.setdefault(place.level, place)
+    if "county" not in chosen and (township or not chosen):
+        county = _county_from_text(g, township, mentions, chosen)
+        if county:
+            chosen["county"] = county
+    _fill_parents(g, chosen)
+    region = Region(
+        province=_name(chosen.get("province")),
+        city=_name(chosen.get("city")),
+        county=_name(chosen.get("county")),
+        township=township,
+    )
+    for level in ("county", "city", "province"):
+        if level in chosen:
+            region.code = chosen[level].code
+            break
+    level = (
+        "township"
+        if township
+        else next((lv for lv in ("county", "city", "province") if lv in chosen), None)
+    )
+    return region, level
+
+
+def peel(name: str) -> tuple[list[str], str]:
+    """Place names leading an agency's name (金寨县|花石乡人民政府), and what follows them."""
+    g = gazetteer()
+    peeled: list[str] = []
+    while True:
+        names = [n for n in g.by_prefix.get(name[:2], ()) if name.startswith(n)]
+        if not names:
+            return peeled, name
+        best = max(names, key=len)
+        peeled.append(best)
+        name = name[len(best) :]
+
+
+def _township(rest: str) -> str | None:
+    m = _TOWNSHIP.match(rest)
+    return m.group(1) if m else None
+
+
+def _pick(places: list[Place], mentions: Counter[str], g: Gazetteer) -> Place:
+    """Of places sharing a name, the one whose parents the text names most."""
+    if len(places) == 1:
+        return places[0]
+    return max(places, key=lambda p: sum(mentions[a.name] for a in _ancestors(g, p)))
+
+
+def _ancestors(g: Gazetteer, place: Place) -> list[Place]:
+    found = []
+    while place.parent and place.parent in g.places:
+        place = g.places[place.parent]
+        found.append(place)
+    return found
+
+
+def _county_from_text(
+    g: Gazetteer, township: str | None, mentions: Counter[str], chosen: dict[str, Place]
+) -> Place | None:
+    holders = set(g.townships.get(township, ())) if township else set()
+    named: Counter[str] = Counter()
+    for name, count in mentions.items():
+        for p in g.by_name[name]:
+            if p.level == "county":
+                named[p.code] += count
+    allowed = {c.code for c in chosen.values()}
+    best, best_score = None, 0
+    for code in sorted(set(named) | holders):
+        place = g.places[code]
+        ancestors = _ancestors(g, place)
+        if allowed and not allowed & {a.code for a in ancestors}:
+            continue
+        score = 10 * named[code] + 5 * (code in holders)
+        score += sum(2 * mentions[a.name] for a in ancestors)
+        if score > best_score:
+            best, best_score = place, score
+    if best is None or not (named[best.code] or len(holders) == 1):
+        return None
+    return best
+
+
+def _fill_parents(g: Gazetteer, chosen: dict[str, Place]) -> None:
+    start = chosen.get("county") or chosen.get("city")
+    if start is None:
+        return
+    for a in _ancestors(g, start):
+        chosen.setdefault(a.level, a)
+    province = chosen.get("province")
+    if province and "city" not in chosen and province.name.endswith("市"):
+        chosen["city"] = province
+    city = chosen.get("city")
+    if province and city and province.name == city.name:
+        chosen["city"] = province
+
+
+def _name(place: Place | None) -> str | None:
+    return place.name if place else None

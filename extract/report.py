@@ -1,0 +1,93 @@
+"""One document's bytes → one report: sniff, read, normalise, map, describe, check."""
+
+from __future__ import annotations
+
+import hashlib
+
+from extract import checks, mapper, metadata, regions, sections, sniff
+from extract.model import Document, Paragraph, Report
+from extract.readers import html, text
+
+# A report page is rarely over 5 MB; past this the bytes are not a report we can read in time.
+MAX_BYTES = 64 * 1024 * 1024
+_NOT_YET = {
+    "pdf": "PDF",
+    "docx": "DOCX",
+    "ole": "DOC/WPS/XLS",
+    "xlsx": "XLSX",
+    "ofd": "OFD",
+    "image": "image",
+    "rtf": "RTF",
+}
+_REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
+
+
+def extract(data: bytes, content_type: str | None = None) -> Report:
+    """The report a document holds; what could not be read is said in `warnings`, never raised."""
+    kind = sniff.sniff(data)
+    report = Report(format=kind)
+    if kind == "empty":
+        report.warn("unreadable", "the document is empty")
+        return report
+    if len(data) > MAX_BYTES:
+        report.warn("unreadable", f"{len(data)} bytes is over the {MAX_BYTES}-byte limit")
+        return report
+    if kind not in ("html", "text"):
+        reason = (
+            f"{_NOT_YET[kind]} documents are not read yet"
+            if kind in _NOT_YET
+            else f"the bytes are not a document format nianbao reads ({kind})"
+        )
+        report.warn("unreadable", reason)
+        return report
+    decoded, encoding = sniff.decode(data, _charset(content_type))
+    doc = (html.read if kind == "html" else text.read)(decoded, encoding)
+    return from_document(doc, report)
+
+
+def from_document(doc: Document, report: Report | None = None) -> Report:
+    """Map a document any reader produced (the seam for the other formats' readers)."""
+    report = report or Report(format=doc.format)
+    report.encoding = doc.encoding
+    report.text = doc.text()
+    report.title, match = metadata.title(doc.meta, report.text)
+    report.year = metadata.year(match, report.text)
+    report.agency = metadata.agency(match, doc.meta, report.text)
+    report.published = metadata.published(doc.meta)
+    report.region, report.level = regions.resolve(report.agency, report.text)
+    found = sections.split(doc.blocks)
+    mapped = mapper.map_tables(found, report.year)
+    report.template = mapped.template
+    report.cells, report.raw, report.units = mapped.cells, mapped.raw, mapped.units
+    report.warnings.extend(mapped.warnings)
+    if not _looks_like_report(report, found):
+        report.template = None
+        report.cells, report.raw, report.units = {}, {}, {}
+        report.warnings = [w for w in report.warnings if w.code == "unreadable"]
+        report.warn("not_a_report", "no annual-report title and none of its tables were found")
+        return report
+    prose = "\n".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
+    report.checks = checks.run(report.cells, report.template, prose)
+    for check in report.checks:
+        if not check.ok and check.rule.startswith("prose."):
+            report.warn("prose_mismatch", check.detail)
+    return report
+
+
+def _looks_like_report(report: Report, found: dict[str, sections.Rows]) -> bool:
+    if report.template == "older":
+        return True
+    tables = sum(1 for rows in found.values() if rows.rows)
+    if report.title and tables:
+        return True
+    return tables >= 2 and any(w in report.text for w in _REPORT_WORDS)
+
+
+def _charset(content_type: str | None) -> str | None:
+    if content_type and "charset=" in content_type.lower():
+        return content_type.lower().split("charset=")[-1].split(";")[0].strip()
+    return None
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

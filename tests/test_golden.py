@@ -1,0 +1,72 @@
+"""The golden corpus: every real report we hold, scored cell by cell against its expected
+extraction; CI fails below the recorded floor."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extract import extract
+from tests.conftest import golden_corpus, load_expected
+
+FLOOR = json.loads((Path(__file__).parent / "golden_floor.json").read_text())
+META_FIELDS = ("title", "year", "template", "agency")
+REGION_FIELDS = ("province", "city", "county", "township")
+
+
+def score(doc: Path, expected_path: Path) -> tuple[int, int, int, int, list[str]]:
+    expected = load_expected(expected_path)
+    got = extract(doc.read_bytes())
+    wrong = [
+        k
+        for k, v in expected["cells"].items()
+        if k not in got.cells or got.cells[k] != v or (v is None) != (got.cells[k] is None)
+    ]
+    wrong += [f"extra cell {k}" for k in got.cells if k not in expected["cells"]]
+    meta_wrong = [f for f in META_FIELDS if getattr(got, f) != expected[f]]
+    meta_wrong += [
+        f"region.{f}" for f in REGION_FIELDS if getattr(got.region, f) != expected["region"][f]
+    ]
+    cells_total = len(expected["cells"])
+    meta_total = len(META_FIELDS) + len(REGION_FIELDS)
+    return (
+        cells_total - len([w for w in wrong if not w.startswith("extra")]),
+        cells_total,
+        meta_total - len(meta_wrong),
+        meta_total,
+        wrong + meta_wrong,
+    )
+
+
+@pytest.mark.parametrize("doc,expected", golden_corpus(), ids=lambda p: p.name)
+def test_golden_report_matches_its_expected_extraction(doc: Path, expected: Path) -> None:
+    cells_ok, cells_total, meta_ok, meta_total, wrong = score(doc, expected)
+    assert wrong == [], f"{doc.name}: {cells_ok}/{cells_total} cells, {meta_ok}/{meta_total} meta"
+
+
+@pytest.mark.parametrize("doc,expected", golden_corpus(), ids=lambda p: p.name)
+def test_golden_report_raises_the_warnings_its_expected_file_lists(
+    doc: Path, expected: Path
+) -> None:
+    wanted = load_expected(expected).get("warnings", [])
+    got = extract(doc.read_bytes()).warnings
+    for w in wanted:
+        assert any(g.code == w["code"] and g.table == w.get("table", g.table) for g in got), w
+
+
+@pytest.mark.parametrize("doc,expected", golden_corpus(), ids=lambda p: p.name)
+def test_golden_report_units_match(doc: Path, expected: Path) -> None:
+    assert extract(doc.read_bytes()).units == load_expected(expected)["units"]
+
+
+def test_golden_corpus_scores_at_or_above_its_floor() -> None:
+    totals = [0, 0, 0, 0]
+    for doc, expected in golden_corpus():
+        for i, n in enumerate(score(doc, expected)[:4]):
+            totals[i] += n
+    cells, metadata = totals[0] / totals[1], totals[2] / totals[3]
+    print(f"golden corpus: cells {totals[0]}/{totals[1]}, metadata {totals[2]}/{totals[3]}")
+    assert cells >= FLOOR["cells"]
+    assert metadata >= FLOOR["metadata"]
