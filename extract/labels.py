@@ -28,11 +28,11 @@ def _labels() -> tuple[Label, ...]:
     return tuple(sorted(labels, key=lambda lb: -len(lb.text)))
 
 
+@lru_cache(maxsize=1 << 16)
 def match(
-    key: str, section: str, kinds: Iterable[str], active: frozenset[str] = frozenset()
+    key: str, section: str, kinds: tuple[str, ...], active: frozenset[str] = frozenset()
 ) -> Label | None:
     """The longest label of `section` and one of `kinds` inside `key` whose context is open."""
-    kinds = set(kinds)
     for lb in _labels():
         if (
             lb.section == section
@@ -44,6 +44,7 @@ def match(
     return None
 
 
+@lru_cache(maxsize=1 << 14)
 def heading(text: str) -> str | None:
     """The section a heading line opens (`end` for the parts after the tables), else None."""
     key = label_key(text)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import re
 
-import lxml.html
 from lxml import etree
 
 from extract import normalise
@@ -69,6 +68,8 @@ _BLOCK = frozenset(
         "hr",
     }
 )
+# Plain elements (no per-element Python class lookup as in lxml.html): the reader is hot.
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 # Spans beyond these are markup errors; honouring them would only blow up memory.
 _MAX_ROWSPAN = 200
 _MAX_COLSPAN = 60
@@ -91,10 +92,12 @@ _KV_LABELS = {
 
 
 def read(text: str, encoding: str | None = None) -> Document:
-    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    text = normalise.text(re.sub(r"^\s*<\?xml[^>]*>", "", text))
     try:
-        root = lxml.html.document_fromstring(text or "<html></html>")
-    except (etree.ParserError, ValueError):
+        root = etree.fromstring(text or "<html></html>", _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is None:
         return Document([], "html", encoding)
     meta = _meta(root)
     blocks = _merge_runs(_walk(root))
@@ -110,54 +113,48 @@ def _meta(root: etree._Element) -> dict[str, str]:
     for el in root.iter("meta"):
         name = (el.get("name") or el.get("property") or "").lower()
         if name in _META_NAMES and el.get("content"):
-            meta.setdefault(_META_NAMES[name], normalise.text(el.get("content", "")).strip())
-    titles = [el.text_content() for el in root.iter("title", "ucaptitle", "h1")]
+            meta.setdefault(_META_NAMES[name], el.get("content", "").strip())
+    titles = ["".join(el.itertext()) for el in root.iter("title", "ucaptitle", "h1")]
     for i, t in enumerate(t for t in titles if t and t.strip()):
-        meta.setdefault(f"title_candidate_{i}", normalise.cell(normalise.text(t)))
+        meta.setdefault(f"title_candidate_{i}", normalise.cell(t))
     for el in root.iter("publishtime"):
-        meta.setdefault("published", normalise.text(el.text_content()).strip())
+        meta.setdefault("published", "".join(el.itertext()).strip())
     return meta
 
 
 def _walk(root: etree._Element) -> list[Block]:
-    """Blocks in document order, without recursion (pages nest thousands deep)."""
+    """Blocks in document order. lxml walks the tree (no Python recursion: pages nest deep)."""
     blocks: list[Block] = []
     line: list[str] = []
 
     def flush() -> None:
-        text = normalise.cell(normalise.text("".join(line)))
+        text = normalise.cell("".join(line))
         line.clear()
         if text:
             blocks.append(_prose(text))
 
-    stack: list[tuple[etree._Element, bool]] = [(root, False)]
-    while stack:
-        el, closing = stack.pop()
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if closing:
-            if tag.lower() in _BLOCK:
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if event == "end":
+            if tag in _BLOCK:
                 flush()
             if el.tail:
                 line.append(el.tail)
             continue
-        if not tag or tag.lower() in _SKIP:
-            if el.tail:
-                line.append(el.tail)
-            continue
-        if tag.lower() == "table" and not _has_table(el):
+        if tag in _SKIP:
+            walker.skip_subtree()
+        elif tag == "table" and not _has_table(el):
             flush()
             table = _table(el)
             if table.rows:
                 blocks.append(table)
-            if el.tail:
-                line.append(el.tail)
-            continue
-        if tag.lower() in _BLOCK:
-            flush()
-        if el.text:
-            line.append(el.text)
-        stack.append((el, True))
-        stack.extend((child, False) for child in reversed(el))
+            walker.skip_subtree()
+        elif tag:
+            if tag in _BLOCK:
+                flush()
+            if el.text:
+                line.append(el.text)
     flush()
     return blocks
 
@@ -172,25 +169,15 @@ def _prose(text: str) -> Block:
 
 
 def _cell_text(el: etree._Element) -> str:
-    parts = []
-    for node in el.iter():
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag.lower() in ("br", "p", "div") and parts:
-            parts.append("\n")
-        if node is not el and tag.lower() in _SKIP:
-            continue
-        if node.text and tag.lower() not in _SKIP:
-            parts.append(node.text)
-        if node is not el and node.tail:
-            parts.append(node.tail)
-    return normalise.cell(normalise.text("".join(parts)))
+    return normalise.cell(" ".join(el.itertext()))
 
 
 def _span(el: etree._Element, name: str, cap: int) -> int:
-    try:
-        return min(max(int(re.sub(r"\D", "", el.get(name, "1")) or 1), 1), cap)
-    except ValueError:
+    value = el.get(name)
+    if value is None:
         return 1
+    digits = re.sub(r"\D", "", value)[:6]
+    return min(max(int(digits or 1), 1), cap)
 
 
 def _table(el: etree._Element) -> Table:
