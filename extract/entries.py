@@ -39,7 +39,7 @@ def build(section: str, rows: Rows) -> list[Entry]:
     state = _State(section)
     entries: list[Entry] = []
     cur: Entry | None = None
-    for row, grid in zip(rows.rows, rows.grids, strict=True):
+    for row, grid in _joined(section, rows):
         for cell in row:
             if is_value(cell) or (cell == "" and cur is not None and cur.row is not None):
                 if cell == "" and not grid:
@@ -60,6 +60,37 @@ def build(section: str, rows: Rows) -> list[Entry]:
     if cur is not None and cur.values:
         entries.append(cur)
     return entries
+
+
+def _joined(section: str, rows: Rows) -> list[tuple[list[str], bool]]:
+    """Stream rows with labels an editor broke over two paragraphs (本年新 | 制作数量) joined."""
+    out: list[tuple[list[str], bool]] = []
+    for row, grid in zip(rows.rows, rows.grids, strict=True):
+        last = out[-1] if out else None
+        if (
+            not grid
+            and last is not None
+            and not last[1]
+            and len(row) == len(last[0]) == 1
+            and _broken(section, last[0][0], row[0])
+        ):
+            out[-1] = ([last[0][0] + row[0]], False)
+        else:
+            out.append((row, grid))
+    return out
+
+
+def _broken(section: str, first: str, second: str) -> bool:
+    if is_value(first) or is_value(second) or not first or not second:
+        return False
+    kinds = ("row", "column", "group", "header")
+    known = [labels.match(label_key(c), section, kinds) for c in (first, second)]
+    joined = labels.match(label_key(first + second), section, kinds)
+    return (
+        joined is not None
+        and all(k is None or len(k.text) < len(joined.text) for k in known)
+        and len(joined.text) > len(label_key(first))
+    )
 
 
 def _label(cell: str, state: _State, cur: Entry | None, grid: bool) -> Entry | None:

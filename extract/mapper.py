@@ -27,6 +27,7 @@ class Mapped:
     raw: dict[str, str] = field(default_factory=dict)
     units: dict[str, str | None] = field(default_factory=dict)
     warnings: list[Finding] = field(default_factory=list)
+    reported: set[str] = field(default_factory=set)
 
 
 def map_tables(sections: dict[str, Rows], year: int | None) -> Mapped:
@@ -49,26 +50,27 @@ def map_tables(sections: dict[str, Rows], year: int | None) -> Mapped:
 
 
 def detect_template(entries: dict[str, list[Entry]], year: int | None) -> tuple[str | None, str]:
-    """The template by the year (weight 2) and by what each table prints (1 each)."""
-    votes: dict[str, int] = {}
-    said: dict[str, str] = {}
+    """The template the year prescribes; the tables decide only when the year is unknown.
+    Where a table is printed in the other layout, say so."""
+    said = {
+        table: voice
+        for table, voice in (
+            ("二", _proactive_voice(entries["proactive"])),
+            ("三", _applications_voice(entries["applications"])),
+        )
+        if voice
+    }
     if year is not None:
-        votes["2021" if year >= 2021 else "2019"] = 2
-    for table, voice in (
-        ("二", _proactive_voice(entries["proactive"])),
-        ("三", _applications_voice(entries["applications"])),
-    ):
-        if voice:
-            votes[voice] = votes.get(voice, 0) + 1
-            said[table] = voice
-    if not votes:
+        template = "2021" if year >= 2021 else "2019"
+    elif len(set(said.values())) == 1:
+        template = next(iter(said.values()))
+    elif said:
+        return None, f"the year is unknown and the tables disagree on the template: {said}"
+    else:
         return None, "neither the year nor the tables tell the template"
-    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        return None, f"the year and the tables disagree on the template: {said}"
-    template = ranked[0][0]
     dissent = [f"table {t} is printed in the {v} layout" for t, v in said.items() if v != template]
-    doubt = f"template {template} (year {year}), but " + "; ".join(dissent) if dissent else ""
+    basis = f"the report year {year}" if year is not None else "the tables"
+    doubt = f"template {template} by {basis}, but " + "; ".join(dissent) if dissent else ""
     return template, doubt
 
 
@@ -107,35 +109,19 @@ def _proactive(entries: list[Entry], template: str, out: Mapped, blank: list[str
     for row, e in _best(entries).items():
         columns = e.header or list(schema.row_columns(template, "proactive", row))
         units = e.header_units or [None] * len(columns)
-        printed, note = fit(e.values, len(columns))
-        if note:
-            out.warnings.append(
-                Finding(
-                    "cells_missing" if "missing" in note else "values_extra",
-                    f"{_label(e)}: {note}",
-                    table="proactive",
-                )
-            )
-        for column, unit, cell in zip(columns, units, printed, strict=True):
-            key = f"proactive.{row}.{column}"
-            _put(out, key, cell, blank, template, header_unit=unit, amount=column == "amount")
+        keys = [f"proactive.{row}.{c}" for c in columns]
+        printed = _place(out, "proactive", _label(e), keys, e.values)
+        for key, unit, cell in zip(keys, units, printed, strict=True):
+            _put(out, key, cell, blank, template, header_unit=unit, amount=key.endswith(".amount"))
 
 
 def _applications(entries: list[Entry], template: str, out: Mapped, blank: list[str]) -> None:
-    width = len(schema.APPLICANT_COLUMNS)
     best = _best(entries)
     for row, e in best.items():
-        printed, note = fit(e.values, width, _row_total_holds)
-        if note:
-            out.warnings.append(
-                Finding(
-                    "cells_missing" if "missing" in note else "values_extra",
-                    f"{_label(e)}: {note}",
-                    table="applications",
-                )
-            )
-        for column, cell in zip(schema.APPLICANT_COLUMNS, printed, strict=True):
-            _put(out, f"applications.{row}.{column}", cell, blank, template)
+        keys = [f"applications.{row}.{c}" for c in schema.APPLICANT_COLUMNS]
+        printed = _place(out, "applications", _label(e), keys, e.values, _row_total_holds)
+        for key, cell in zip(keys, printed, strict=True):
+            _put(out, key, cell, blank, template)
     if template == "2021" and "other_handling" in best and not set(_OTHER_SPLIT) & set(best):
         out.warnings.append(
             Finding(
@@ -155,25 +141,41 @@ def _review(entries: list[Entry], template: str, out: Mapped, blank: list[str]) 
     width = len(schema.REVIEW_COLUMNS)
     groups = {e.row: e for e in entries if e.row in schema.REVIEW_GROUPS and len(e.values) <= width}
     if len(groups) == len(schema.REVIEW_GROUPS):
-        printed = [v for g in schema.REVIEW_GROUPS for v in fit(groups[g].values, width)[0]]
+        rows = [(g, groups[g].values) for g in schema.REVIEW_GROUPS]
     else:
         flat = [v for e in entries for v in e.values]
-        if not flat:
-            return
-        printed, note = fit(flat, _REVIEW_WIDTH, _groups_hold)
-        if note:
-            out.warnings.append(
-                Finding(
-                    "cells_missing" if "missing" in note else "values_extra",
-                    f"table 四: {note}",
-                    table="review_litigation",
-                )
+        rows = [(None, flat)] if flat else []
+    for group, printed in rows:
+        names = [group] if group else list(schema.REVIEW_GROUPS)
+        keys = [f"review_litigation.{g}.{c}" for g in names for c in schema.REVIEW_COLUMNS]
+        label = f"table 四 {group or ''}".strip()
+        placed = _place(out, "review_litigation", label, keys, printed, _groups_hold)
+        for key, cell in zip(keys, placed, strict=True):
+            _put(out, key, cell, blank, template)
+
+
+def _place(
+    out: Mapped,
+    table: str,
+    label: str,
+    keys: list[str],
+    printed: Sequence[str | None],
+    holds: Callable[[list[str | None]], bool] | None = None,
+) -> list[str | None]:
+    """The printed cells of one row fitted to its keys, saying what did not fit."""
+    cells, note = fit(printed, len(keys), holds)
+    if note:
+        short = keys[len(printed) :]
+        out.warnings.append(
+            Finding(
+                "cells_missing" if short else "values_extra",
+                f"{label}: {note}",
+                table=table,
+                keys=short or None,
             )
-    keys = [
-        f"review_litigation.{g}.{c}" for g in schema.REVIEW_GROUPS for c in schema.REVIEW_COLUMNS
-    ]
-    for key, cell in zip(keys, printed, strict=True):
-        _put(out, key, cell, blank, template)
+        )
+        out.reported.update(short)
+    return cells
 
 
 def _put(
@@ -272,7 +274,7 @@ def _report_gaps(
                 )
             )
             continue
-        missing = [k for k in keys if k not in out.raw]
+        missing = [k for k in keys if k not in out.raw and k not in out.reported]
         if missing:
             out.warnings.append(
                 Finding(

@@ -50,6 +50,8 @@ def from_document(doc: Document, report: Report | None = None) -> Report:
     report = report or Report(format=doc.format)
     report.encoding = doc.encoding
     report.text = doc.text()
+    if "markup_broken" in doc.meta:
+        report.warn("markup_broken", doc.meta["markup_broken"])
     report.title, match = metadata.title(doc.meta, report.text)
     report.year = metadata.year(match, report.text)
     report.agency = metadata.agency(match, doc.meta, report.text)

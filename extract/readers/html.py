@@ -9,6 +9,7 @@ from lxml import etree
 
 from extract import normalise
 from extract.model import Block, Document, Paragraph, Table
+from extract.readers import text as text_reader
 from extract.values import is_value, split_numeric_line
 
 _SKIP = frozenset(
@@ -70,6 +71,8 @@ _BLOCK = frozenset(
 )
 # Plain elements (no per-element Python class lookup as in lxml.html): the reader is hot.
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+_TAG = re.compile(r"<[^>]*>")
+_TEXT = re.compile(r">[^<]*[\u4e00-\u9fff]")
 # Spans beyond these are markup errors; honouring them would only blow up memory.
 _MAX_ROWSPAN = 200
 _MAX_COLSPAN = 60
@@ -97,8 +100,8 @@ def read(text: str, encoding: str | None = None) -> Document:
         root = etree.fromstring(text or "<html></html>", _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         root = None
-    if root is None:
-        return Document([], "html", encoding)
+    if root is None or (not "".join(root.itertext()).strip() and _TEXT.search(text)):
+        return _as_text(text, encoding)
     meta = _meta(root)
     blocks = _merge_runs(_walk(root))
     for block in blocks:
@@ -106,6 +109,14 @@ def read(text: str, encoding: str | None = None) -> Document:
             for k, v in _key_values(block).items():
                 meta.setdefault(k, v)
     return Document(blocks, "html", encoding, meta)
+
+
+def _as_text(markup: str, encoding: str | None) -> Document:
+    """Markup libxml2 gives up on (nested past its depth limit): its text, tags dropped."""
+    doc = text_reader.read(_TAG.sub("\n", markup), encoding)
+    doc.format = "html"
+    doc.meta["markup_broken"] = "the HTML could not be parsed; its text was read without tags"
+    return doc
 
 
 def _meta(root: etree._Element) -> dict[str, str]:
