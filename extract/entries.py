@@ -81,16 +81,16 @@ def _joined(section: str, rows: Rows) -> list[tuple[list[str], bool]]:
 
 
 def _broken(section: str, first: str, second: str) -> bool:
+    """Two label cells that only together hold a known label, across their boundary."""
     if is_value(first) or is_value(second) or not first or not second:
         return False
-    kinds = ("row", "column", "group", "header")
-    known = [labels.match(label_key(c), section, kinds) for c in (first, second)]
-    joined = labels.match(label_key(first + second), section, kinds)
-    return (
-        joined is not None
-        and all(k is None or len(k.text) < len(joined.text) for k in known)
-        and len(joined.text) > len(label_key(first))
-    )
+    head, kinds = label_key(first), ("row", "column", "group", "header")
+    joined = label_key(first + second)
+    found = labels.match(joined, section, kinds)
+    if found is None or labels.match(head, section, kinds) == found:
+        return False
+    at = joined.find(found.text)
+    return at < len(head) < at + len(found.text)
 
 
 def _label(cell: str, state: _State, cur: Entry | None, grid: bool) -> Entry | None:
@@ -104,10 +104,13 @@ def _label(cell: str, state: _State, cur: Entry | None, grid: bool) -> Entry | N
         state.active = {"outcomes", group.key}
     row = labels.match(key, section, ("row",), frozenset(state.active))
     if row is None and group is None:
-        column = labels.match(key, section, ("column", "header"))
-        if column is not None:
-            state.pending.append(
-                (column.key, unit_in(cell)) if column.kind == "column" else ("", None)
+        columns = labels.columns_in(key, section)
+        if columns:
+            state.pending.extend(
+                (c.key, unit_in(cell) if c.key == "amount" else None)
+                if c.kind == "column"
+                else ("", None)
+                for c in columns
             )
             return cur
     if cur is None:

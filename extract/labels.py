@@ -45,6 +45,25 @@ def match(
 
 
 @lru_cache(maxsize=1 << 14)
+def columns_in(key: str, section: str) -> tuple[Label, ...]:
+    """Every column header in a cell, left to right: a text layer prints a header row as one
+    line (信息内容 本年制发件数 本年废止件数 现行有效件数)."""
+    found: list[tuple[int, Label]] = []
+    taken = [False] * len(key)
+    for lb in _labels():
+        if lb.section != section or lb.kind not in ("column", "header") or not lb.text:
+            continue
+        start = key.find(lb.text)
+        while start >= 0:
+            end = start + len(lb.text)
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * len(lb.text)
+                found.append((start, lb))
+            start = key.find(lb.text, end)
+    return tuple(lb for _, lb in sorted(found, key=lambda f: f[0]))
+
+
+@lru_cache(maxsize=1 << 14)
 def heading(text: str) -> str | None:
     """The section a heading line opens (`end` for the parts after the tables), else None."""
     key = label_key(text)

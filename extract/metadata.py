@@ -59,7 +59,7 @@ def title(meta: dict[str, str], text: str) -> tuple[str | None, re.Match[str] | 
         candidate = _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), candidate)
         for m in _TITLE.finditer(candidate):
             if not any(w in m.group(0) for w in _NOT_TITLE):
-                return m.group(0), m
+                return re.sub(r"\s+", "", m.group(0)), m
     return None, None
 
 

@@ -12,6 +12,8 @@ from extract.values import is_value
 TABLE_SECTIONS = ("proactive", "applications", "review_litigation")
 # A headless block belongs to the table whose labels it shows at least this often.
 _MIN_SCORE = 2
+# A paragraph this short may be a table cell set as a paragraph; a longer one is narrative.
+_CELL_LENGTH = 60
 
 
 @dataclass
@@ -20,7 +22,6 @@ class Rows:
 
     rows: list[list[str]] = field(default_factory=list)
     grids: list[bool] = field(default_factory=list)
-    prose: list[list[str]] = field(default_factory=list)
 
     def add(self, row: list[str], grid: bool) -> None:
         self.rows.append(row)
@@ -28,7 +29,8 @@ class Rows:
 
 
 def split(blocks: list[Block]) -> dict[str, Rows]:
-    """Rows per section. Paragraphs count as one-cell rows only in a section with no table."""
+    """Rows per section. A short paragraph counts as a one-cell row where it stands: editors
+    flatten tables into paragraph runs, and text exports put a cell on each line."""
     found = {s: Rows() for s in TABLE_SECTIONS}
     current: str | None = None
     for block in blocks:
@@ -36,18 +38,14 @@ def split(blocks: list[Block]) -> dict[str, Rows]:
             section = labels.heading(block.text)
             if section:
                 current = section
-            elif current in found:
-                found[current].prose.append([block.text])
+            elif current in found and len(block.text) <= _CELL_LENGTH:
+                found[current].add([block.text], False)
             continue
         for section, rows in _segments(block, current):
             current = section
             if section in found:
                 for row in rows:
                     found[section].add(row, block.grid)
-    for rows in found.values():
-        if not rows.rows:
-            for row in rows.prose:
-                rows.add(row, False)
     return found
 
 

@@ -13,6 +13,8 @@ _NUMBER = re.compile(
 _NOTHING = frozenset({"-", "--", "—", "——", "―", "/", "／", "\\", "无", "空", "－", "/ "})
 _MINUS = str.maketrans({"－": "-", "−": "-", "﹣": "-", "＋": "+"})
 AMOUNT_UNITS = ("万元", "亿元", "元")
+# A row label is short; a longer line ending in a figure is a sentence.
+_LABEL_LENGTH = 60
 
 
 @dataclass(frozen=True)
@@ -54,14 +56,13 @@ def unit_in(label: str) -> str | None:
 
 
 def split_numeric_line(line: str) -> list[str] | None:
-    """`行政许可 5 0 243` or a run of figures → cells; None when the line is prose."""
+    """`行政许可 5 0 243` or a run of figures → cells; None when the line is prose. A text layer
+    prints a table row as one line: its label, then its figures."""
     parts = line.split()
-    if len(parts) < 2:
+    figures = 0
+    while figures < len(parts) and is_value(parts[-1 - figures]):
+        figures += 1
+    label = " ".join(parts[: len(parts) - figures])
+    if figures == 0 or (figures == 1 and not label) or len(label) > _LABEL_LENGTH:
         return None
-    first = 0 if is_value(parts[0]) else 1
-    figures = parts[first:]
-    if len(figures) < 2 or not all(is_value(p) for p in figures):
-        return None
-    if first == 1 and len(parts[0]) > 40:
-        return None
-    return parts
+    return ([label] if label else []) + parts[len(parts) - figures :]

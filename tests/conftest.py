@@ -16,7 +16,8 @@ def golden_corpus() -> list[tuple[Path, Path]]:
     ]
     pairs += [
         (doc, FIXTURES / "reports" / "expected" / f"{doc.stem}.json")
-        for doc in sorted((FIXTURES / "reports").glob("*.html"))
+        for doc in sorted((FIXTURES / "reports").iterdir())
+        if doc.suffix in (".html", ".txt")
     ]
     return pairs
 

@@ -7,6 +7,8 @@ anywhere (a mirror site's export). Everything else is a paragraph.
 
 from __future__ import annotations
 
+import re
+
 from extract import normalise
 from extract.model import Block, Document, Paragraph, Table
 from extract.values import is_value, split_numeric_line
@@ -15,6 +17,11 @@ from extract.values import is_value, split_numeric_line
 _PIPE_GAP = 3
 # A line that continues the cell above it is short; a longer one is prose after the table.
 _CONTINUATION = 30
+# Page numbers a text layer puts inside tables: - 4 -, —4—, 第4页, 第 4 页 共 6 页, 4/6.
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
 
 
 def read(text: str, encoding: str | None = None) -> Document:
@@ -71,6 +78,8 @@ def _tab_blocks(lines: list[str]) -> list[Block]:
             row = None
 
     for line in lines:
+        if _is_page_number(line):
+            continue
         if _is_cell_line(line):
             row = [] if row is None else row
             row.append(line[1:])
@@ -94,6 +103,10 @@ def _tab_blocks(lines: list[str]) -> list[Block]:
 
 def _continues(cell: str, line: str) -> bool:
     return bool(cell.strip()) and not is_value(cell) and len(line.strip()) <= _CONTINUATION
+
+
+def _is_page_number(line: str) -> bool:
+    return _PAGE_NUMBER.match(line) is not None
 
 
 def _prose_line(line: str) -> Block:
