@@ -165,7 +165,7 @@ def _place(
     """The printed cells of one row fitted to its keys, saying what did not fit."""
     cells, note = fit(printed, len(keys), holds)
     if note:
-        short = keys[len(printed) :]
+        short = [k for k, c in zip(keys, cells, strict=True) if c is None]
         out.warnings.append(
             Finding(
                 "cells_missing" if short else "values_extra",
@@ -222,6 +222,11 @@ def fit(
     while len(cells) > width and not cells[0]:
         cells.pop(0)
     if len(cells) < width:
+        # A short row: blanks at its ends are layout (a spacer cell, trailing tabs), not cells.
+        while cells and not cells[-1]:
+            cells.pop()
+        while cells and not cells[0]:
+            cells.pop(0)
         short = width - len(cells)
         return cells + [None] * short, f"{short} of {width} cells missing"
     if len(cells) == width:

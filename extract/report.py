@@ -19,6 +19,10 @@ _NOT_YET = {
     "image": "image",
     "rtf": "RTF",
 }
+# Warnings about reading the document, which stand even when it is not a report.
+_READING = frozenset({"unreadable", "markup_broken", "truncated"})
+# Headings of the report's parts besides its tables.
+_PARTS = ("总体情况", "存在的主要问题", "其他需要报告的事项")
 _REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
 
 
@@ -50,8 +54,9 @@ def from_document(doc: Document, report: Report | None = None) -> Report:
     report = report or Report(format=doc.format)
     report.encoding = doc.encoding
     report.text = doc.text()
-    if "markup_broken" in doc.meta:
-        report.warn("markup_broken", doc.meta["markup_broken"])
+    for note in ("markup_broken", "truncated"):
+        if note in doc.meta:
+            report.warn(note, doc.meta[note])
     report.title, match = metadata.title(doc.meta, report.text)
     report.year = metadata.year(match, report.text)
     report.agency = metadata.agency(match, doc.meta, report.text)
@@ -65,7 +70,7 @@ def from_document(doc: Document, report: Report | None = None) -> Report:
     if not _looks_like_report(report, found):
         report.template = None
         report.cells, report.raw, report.units = {}, {}, {}
-        report.warnings = [w for w in report.warnings if w.code == "unreadable"]
+        report.warnings = [w for w in report.warnings if w.code in _READING]
         report.warn("not_a_report", "no annual-report title and none of its tables were found")
         return report
     prose = "\n".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
@@ -77,10 +82,12 @@ def from_document(doc: Document, report: Report | None = None) -> Report:
 
 
 def _looks_like_report(report: Report, found: dict[str, sections.Rows]) -> bool:
+    """A report's title with its tables or its parts' headings, or its tables without a title.
+    (A list page of links to reports shows titles, but neither tables nor parts.)"""
     if report.template == "older":
         return True
     tables = sum(1 for rows in found.values() if rows.rows)
-    if report.title and tables:
+    if report.title and (tables or any(p in report.text for p in _PARTS)):
         return True
     return tables >= 2 and any(w in report.text for w in _REPORT_WORDS)
 

@@ -73,6 +73,8 @@ _BLOCK = frozenset(
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 _TAG = re.compile(r"<[^>]*>")
 _TEXT = re.compile(r">[^<]*[\u4e00-\u9fff]")
+# A report is a few hundred blocks; a page with thousands of times more is read only so far.
+_MAX_BLOCKS = 20_000
 # Spans beyond these are markup errors; honouring them would only blow up memory.
 _MAX_ROWSPAN = 200
 _MAX_COLSPAN = 60
@@ -103,7 +105,10 @@ def read(text: str, encoding: str | None = None) -> Document:
     if root is None or (not "".join(root.itertext()).strip() and _TEXT.search(text)):
         return _as_text(text, encoding)
     meta = _meta(root)
-    blocks = _merge_runs(_walk(root))
+    walked, complete = _walk(root)
+    blocks = _merge_runs(walked)
+    if not complete:
+        meta["truncated"] = f"the page holds over {_MAX_BLOCKS} blocks; only the first were read"
     for block in blocks:
         if isinstance(block, Table):
             for k, v in _key_values(block).items():
@@ -133,7 +138,7 @@ def _meta(root: etree._Element) -> dict[str, str]:
     return meta
 
 
-def _walk(root: etree._Element) -> list[Block]:
+def _walk(root: etree._Element) -> tuple[list[Block], bool]:
     """Blocks in document order. lxml walks the tree (no Python recursion: pages nest deep)."""
     blocks: list[Block] = []
     line: list[str] = []
@@ -146,6 +151,8 @@ def _walk(root: etree._Element) -> list[Block]:
 
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
+        if len(blocks) > _MAX_BLOCKS:
+            return blocks, False
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if event == "end":
             if tag in _BLOCK:
@@ -167,7 +174,7 @@ def _walk(root: etree._Element) -> list[Block]:
             if el.text:
                 line.append(el.text)
     flush()
-    return blocks
+    return blocks, True
 
 
 def _has_table(el: etree._Element) -> bool:

@@ -17,6 +17,8 @@ from extract.values import is_value, split_numeric_line
 _PIPE_GAP = 3
 # A line that continues the cell above it is short; a longer one is prose after the table.
 _CONTINUATION = 30
+# A report is a few thousand lines; a text with far more is read only so far.
+_MAX_LINES = 100_000
 # Page numbers a text layer puts inside tables: - 4 -, —4—, 第4页, 第 4 页 共 6 页, 4/6.
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
@@ -26,13 +28,17 @@ _PAGE_NUMBER = re.compile(
 
 def read(text: str, encoding: str | None = None) -> Document:
     lines = normalise.text(text).split("\n")
+    meta: dict[str, str] = {}
+    if len(lines) > _MAX_LINES:
+        lines = lines[:_MAX_LINES]
+        meta["truncated"] = f"the text holds over {_MAX_LINES} lines; only the first were read"
     blocks: list[Block] = []
     for kind, chunk in _chunks(lines):
         if kind == "pipe":
             blocks.append(_pipe_table(chunk))
         else:
             blocks.extend(_tab_blocks(chunk))
-    return Document(_merge_tables(blocks), "text", encoding)
+    return Document(_merge_tables(blocks), "text", encoding, meta)
 
 
 def _chunks(lines: list[str]) -> list[tuple[str, list[str]]]:
