@@ -40,6 +40,16 @@ def build(section: str, rows: Rows) -> list[Entry]:
     entries: list[Entry] = []
     cur: Entry | None = None
     for row, grid in _joined(section, rows):
+        if grid and _figures_only(row):
+            # A row of figures without a label (table 四's last row): every place counts.
+            if cur is None or cur.values:
+                if cur is not None:
+                    entries.append(cur)
+                cur = Entry(grid=grid)
+            cur.values.extend(row)
+            entries.append(cur)
+            cur = None
+            continue
         for cell in row:
             if is_value(cell) or (cell == "" and cur is not None and cur.row is not None):
                 if cell == "" and not grid:
@@ -60,6 +70,10 @@ def build(section: str, rows: Rows) -> list[Entry]:
     if cur is not None and cur.values:
         entries.append(cur)
     return entries
+
+
+def _figures_only(row: list[str]) -> bool:
+    return any(row) and all(not c or is_value(c) for c in row)
 
 
 def _joined(section: str, rows: Rows) -> list[tuple[list[str], bool]]:

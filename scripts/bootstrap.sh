@@ -29,8 +29,11 @@ fi
 stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "bootstrap: installing nianbao into .venv (first run takes a minute)" >&2
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[test]'
+  # The filter drops pip's notes about this machine's package mirrors, nothing else.
+  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+  .venv/bin/python -m pip install -q -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
+  .venv/bin/python -c "import extract, nianbao, jionlp" 2>/dev/null \
+    || { echo "bootstrap: the install failed (see above)" >&2; exit 1; }
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

@@ -111,3 +111,21 @@ def test_an_increase_and_a_decrease_are_signed() -> None:
     report = extract((FIXTURES / "seeds" / "002_6aecb46b9b52e8b6.txt").read_bytes())
     assert report.cells["proactive.licensing.items_change"] == -3
     assert report.cells["proactive.other_services.items_change"] == 10
+
+
+def test_a_blank_cell_in_table_four_keeps_its_place() -> None:
+    head = "".join(
+        f"<td>{h}</td>" for h in ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    )
+    values = ["", "1", "0", "0", "1"] + ["0"] * 10
+    page = (
+        "<p>某县人民政府2020年政府信息公开工作年度报告</p><p>一、总体情况</p>"
+        "<p>四、政府信息公开行政复议、行政诉讼情况</p><table>"
+        "<tr><td colspan=5>行政复议</td><td colspan=10>行政诉讼</td></tr>"
+        f"<tr>{head}<td colspan=5>未经复议直接起诉</td><td colspan=5>复议后起诉</td></tr>"
+        f"<tr>{head}{head}</tr><tr>{''.join(f'<td>{v}</td>' for v in values)}</tr></table>"
+    )
+    report = extract(page.encode())
+    assert report.cells["review_litigation.review.upheld"] is None
+    assert report.cells["review_litigation.review.corrected"] == 1
+    assert report.cells["review_litigation.litigation_after_review.total"] == 0
