@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from extract import regions
 
@@ -12,21 +13,12 @@ _TITLE = re.compile(
     rf"(?P<mid>[{_CJK}（）()]{{0,24}}?)"
     r"(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报|报告)"
 )
-# Words that make a match part of a sentence or a notice's name, not the report's own title.
-_NOT_TITLE = (
-    "关于",
-    "做好",
-    "通知",
-    "编制",
-    "印发",
-    "根据",
-    "依据",
-    "按照",
-    "要求",
-    "现将",
-    "公布",
-)
-_LEADING_NOISE = re.compile(r"^(?:现将|现向社会公布|本机关|我单位|我局|我县|我市|我区)")
+# Words that make a match part of a sentence, not the report's own title.
+_SENTENCE = ("做好", "编制", "印发", "转发", "根据", "依据", "按照", "要求", "通知")
+# What follows a notice's name (关于做好2021年…年度报告编发工作的通知), never a title.
+_NOTICE_AFTER = re.compile(r"\s*(?:编发|编制|编报|报送|发布工作|工作的?通知|的通知|通知)")
+# What a sentence puts before the title it names: 现向社会公布…, 现将…
+_LEAD = re.compile(r"^.*?(?:现将|现向社会公布|现予公布|公布|发布|本机关|我单位)")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
 _YEAR_IN_TEXT = (
@@ -46,11 +38,26 @@ _PLACE_END = re.compile(r"(民族乡|乡|镇|苏木|县|市|区|旗|自治县|�
 _CONTACT = re.compile(
     rf"(?:请与|联系单位[:：]?|向)([{_CJK}]{{3,30}}?(?:人民政府|办事处|局|委员会|办公室))"
 )
+_SIGNATURE = re.compile(
+    rf"([{_CJK}]{{2,30}}(?:人民政府|办事处|委员会|管委会|局|办公室|办公厅|厅|中心))\s*"
+    r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$"
+)
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 
 
-def title(meta: dict[str, str], text: str) -> tuple[str | None, re.Match[str] | None]:
-    """The report's own title and its parts: from the page's title fields, then the text."""
+@dataclass(frozen=True)
+class Title:
+    """A report title as printed, with the parts that name its agency and its year."""
+
+    text: str
+    prefix: str
+    mid: str
+    year: int
+
+
+def title(meta: dict[str, str], text: str) -> Title | None:
+    """The report's own title: from the page's title fields, then the head of the text, then
+    anywhere in it."""
     candidates = [meta.get("title", "")]
     candidates += [v for k, v in sorted(meta.items()) if k.startswith("title_candidate")]
     head = "".join(line.strip() for line in text[:800].split("\n"))
@@ -58,15 +65,27 @@ def title(meta: dict[str, str], text: str) -> tuple[str | None, re.Match[str] | 
     for candidate in candidates:
         candidate = _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), candidate)
         for m in _TITLE.finditer(candidate):
-            if not any(w in m.group(0) for w in _NOT_TITLE):
-                return re.sub(r"\s+", "", m.group(0)), m
-    return None, None
+            found = _title(m, candidate)
+            if found is not None:
+                return found
+    return None
 
 
-def year(match: re.Match[str] | None, text: str) -> int | None:
+def _title(m: re.Match[str], candidate: str) -> Title | None:
+    if _NOTICE_AFTER.match(candidate, m.end()):
+        return None
+    lead = _LEAD.match(m["prefix"])
+    prefix = m["prefix"][lead.end() :] if lead else m["prefix"]
+    if any(w in prefix for w in _SENTENCE):
+        return None
+    printed = re.sub(r"\s+", "", m.group(0)[len(m["prefix"]) - len(prefix) :])
+    return Title(printed, prefix.strip("（）() "), m["mid"], int(m["year"]))
+
+
+def year(found: Title | None, text: str) -> int | None:
     """The year reported on (not the year of publication)."""
-    if match is not None:
-        return int(match["year"])
+    if found is not None:
+        return found.year
     for pattern in _YEAR_IN_TEXT:
         m = pattern.search(text[:20000])
         if m:
@@ -74,13 +93,13 @@ def year(match: re.Match[str] | None, text: str) -> int | None:
     return None
 
 
-def agency(match: re.Match[str] | None, meta: dict[str, str], text: str) -> str | None:
+def agency(found: Title | None, meta: dict[str, str], text: str) -> str | None:
     """The agency in its fullest form: the title's, completed by the text (石门乡人民政府 →
     靖远县石门乡人民政府 when the text names it so)."""
     base = ""
-    if match is not None:
-        base = _LEADING_NOISE.sub("", match["prefix"]) or match["mid"]
-    base = base.strip("（）() ") or meta.get("publisher", "")
+    if found is not None:
+        base = found.prefix.split("关于")[0] or found.mid
+    base = base or meta.get("publisher", "") or _signed(text)
     if not base:
         m = _CONTACT.search(text)
         base = m.group(1) if m else ""
@@ -104,6 +123,12 @@ def _with_county(name: str, text: str) -> str:
             if any(p.level == "county" for p in g.by_name.get(place, ())):
                 return place + name
     return name
+
+
+def _signed(text: str) -> str:
+    """The agency that signs the report: its name above the date at the end."""
+    m = _SIGNATURE.search(text[-1500:])
+    return m.group(1) if m else ""
 
 
 def published(meta: dict[str, str]) -> str | None:

@@ -57,9 +57,10 @@ def from_document(doc: Document, report: Report | None = None) -> Report:
     for note in ("markup_broken", "truncated"):
         if note in doc.meta:
             report.warn(note, doc.meta[note])
-    report.title, match = metadata.title(doc.meta, report.text)
-    report.year = metadata.year(match, report.text)
-    report.agency = metadata.agency(match, doc.meta, report.text)
+    found = metadata.title(doc.meta, report.text)
+    report.title = found.text if found else None
+    report.year = metadata.year(found, report.text)
+    report.agency = metadata.agency(found, doc.meta, report.text)
     report.published = metadata.published(doc.meta)
     report.region, report.level = regions.resolve(report.agency, report.text)
     found = sections.split(doc.blocks)

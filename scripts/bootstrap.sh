@@ -29,11 +29,13 @@ fi
 stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "bootstrap: installing nianbao into .venv (first run takes a minute)" >&2
-  # The filter drops pip's notes about this machine's package mirrors, nothing else.
-  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -m pip install -q -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -c "import extract, nianbao, jionlp" 2>/dev/null \
-    || { echo "bootstrap: the install failed (see above)" >&2; exit 1; }
+  log=.venv/install.log
+  if ! { .venv/bin/python -m pip install -q --upgrade pip &&
+         .venv/bin/python -m pip install -q -e '.[test]'; } >"$log" 2>&1; then
+    grep -v "^WARNING: Location" "$log" >&2
+    echo "bootstrap: the install failed (above; full log in $log)" >&2
+    exit 1
+  fi
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

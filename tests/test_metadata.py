@@ -9,7 +9,7 @@ from tests.conftest import FIXTURES
 
 def test_a_title_broken_over_two_lines_is_joined() -> None:
     text = "[bookmark: _GoBack] 金寨县花石乡2020年政府信息公开工作\n年度报告\n本报告依据"
-    assert title({}, text)[0] == "金寨县花石乡2020年政府信息公开工作年度报告"
+    assert title({}, text).text == "金寨县花石乡2020年政府信息公开工作年度报告"
 
 
 def test_a_document_without_a_title_line_takes_it_from_the_sentence_naming_it() -> None:
@@ -17,14 +17,34 @@ def test_a_document_without_a_title_line_takes_it_from_the_sentence_naming_it() 
         "根据《甘肃省人民政府信息公开办公室关于做好2021年政府信息公开工作年度报告编发工作的"
         "通知》要求,编制了《石门乡2021年政府信息公开工作年度报告》。"
     )
-    assert title({}, text)[0] == "石门乡2021年政府信息公开工作年度报告"
+    assert title({}, text).text == "石门乡2021年政府信息公开工作年度报告"
 
 
 def test_a_page_title_loses_the_sites_suffix() -> None:
-    found, _ = title(
+    found = title(
         {"title_candidate_0": "沭阳县发展和改革局2023年政府信息公开年度报告-沭阳县发改局"}, ""
     )
-    assert found == "沭阳县发展和改革局2023年政府信息公开年度报告"
+    assert found is not None
+    assert found.text == "沭阳县发展和改革局2023年政府信息公开年度报告"
+
+
+def test_a_sentence_naming_the_report_gives_the_title_without_its_lead() -> None:
+    found = title({}, "现向社会公布沭阳县发展和改革局2023年度政府信息公开年度报告。")
+    assert found is not None and found.prefix == "沭阳县发展和改革局"
+
+
+def test_an_issuer_before_guanyu_is_the_agency() -> None:
+    from extract.metadata import agency
+
+    found = title({}, "舒城县人民政府关于2020年政府信息公开工作年度报告\n一、总体情况")
+    assert agency(found, {}, "") == "舒城县人民政府"
+
+
+def test_a_report_titled_without_its_agency_is_signed_by_it() -> None:
+    from extract.metadata import agency
+
+    text = "2020年政府信息公开工作年度报告\n一、总体情况\n……\n花石乡人民政府\n2021年1月20日"
+    assert agency(title({}, text), {}, text) == "花石乡人民政府"
 
 
 def test_the_report_year_is_not_the_publication_year() -> None:
