@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _NUMBER = re.compile(
     r"^[?\s]*(?P<sign>增加|减少|增|减|\+|-)?\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
@@ -23,12 +24,14 @@ class Value:
     unit: str | None = None
 
 
+@lru_cache(maxsize=1 << 16)
 def is_value(cell: str) -> bool:
     """A cell that holds a figure, or prints that it holds none (blank cells are handled apart)."""
     cell = cell.strip().translate(_MINUS)
     return bool(cell) and (cell in _NOTHING or _NUMBER.match(cell) is not None)
 
 
+@lru_cache(maxsize=1 << 16)
 def parse(cell: str | None) -> Value:
     """The number a cell prints (None for blank or a placeholder), and a money unit if printed."""
     if cell is None:
