@@ -47,20 +47,18 @@ _PROSE = (
         "prose.applications_received",
         "applications.new_received.total",
         re.compile(
-            r"(?:新收|收到|受理|接收|接到)[^。；;，,\d]{0,16}?申请[^。；;，,\d]{0,10}?(\d+)\s*[件个份条]"
+            r"(?:新收|收到|受理|接收|接到)[^。；;，,\d\n]{0,16}?申请[^。；;，,\d\n]{0,10}?(\d+)\s*[件个份条]"
         ),
     ),
     (
         "prose.applications_received",
         "applications.new_received.total",
-        re.compile(r"(?:未|没有)(?:收到|受理|接到)[^。；;，,\d]{0,12}?申请"),
+        re.compile(r"(?:未|没有)(?:收到|受理|接到)[^。；;，,\d\n]{0,12}?申请"),
     ),
     (
         "prose.review",
         "review_litigation.review.total",
-        re.compile(
-            r"(?:发生|收到|涉及|提起|办理)?[^。；;，,\d]{0,6}?行政复议[^。；;，,\d]{0,6}?(\d+)\s*[件起个]"
-        ),
+        re.compile(r"行政复议[^。；;，,\d\n]{0,6}?(\d+)\s*[件起个]"),
     ),
 )
 
