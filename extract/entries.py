@@ -41,14 +41,10 @@ def build(section: str, rows: Rows) -> list[Entry]:
     cur: Entry | None = None
     for row, grid in _joined(section, rows):
         if grid and _figures_only(row):
-            # A row of figures without a label (table 四's last row): every place counts.
-            if cur is None or cur.values:
-                if cur is not None:
-                    entries.append(cur)
-                cur = Entry(grid=grid)
+            # A row of figures without a label (table 四's last row, or the figures of the
+            # label row above): every place counts, and more such rows may follow.
+            cur = cur or Entry(grid=grid)
             cur.values.extend(row)
-            entries.append(cur)
-            cur = None
             continue
         for cell in row:
             if is_value(cell) or (cell == "" and cur is not None and cur.row is not None):
