@@ -24,6 +24,8 @@ _LEVELS = ("province", "city", "county")
 _TOWNSHIP = re.compile(
     r"^([\u4e00-\u9fff]{1,10}?(?:民族乡|乡|镇|街道|苏木))(?=人民政府|政府|办事处|$)"
 )
+# An agency named without its place (市发改委, 县财政局) sits at the level its first character says.
+_UNNAMED = {"省": "province", "市": "city", "县": "county", "区": "county", "旗": "county"}
 _SUFFIX = re.compile(r"[省市县区旗州盟]")
 # Names too common as plain words to count as mentions (城区 is a district of 阳泉 and a word).
 _MIN_MENTION = 3
@@ -112,7 +114,12 @@ def resolve(agency: str | None, text: str) -> tuple[Region, str | None]:
     for name in peeled:
         place = _pick(g.by_name[name], mentions, g)
         chosen.setdefault(place.level, place)
-    if "county" not in chosen and (township or not chosen):
+    unnamed = _UNNAMED.get((agency or "")[:1]) if not chosen else None
+    if unnamed in ("province", "city"):
+        place = _most_mentioned(g, mentions, unnamed)
+        if place:
+            chosen[unnamed] = place
+    elif "county" not in chosen and (township or not chosen):
         county = _county_from_text(g, township, mentions, chosen)
         if county:
             chosen["county"] = county
@@ -191,6 +198,18 @@ def _county_from_text(
     if best is None or not (named[best.code] or len(holders) == 1):
         return None
     return best
+
+
+def _most_mentioned(g: Gazetteer, mentions: Counter[str], level: str) -> Place | None:
+    """The place of a level the text names most (市发改委's city), by names, then parents."""
+    scores: Counter[str] = Counter()
+    for name, count in mentions.items():
+        for p in g.by_name[name]:
+            if p.level == level:
+                scores[p.code] += 10 * count + sum(mentions[a.name] for a in _ancestors(g, p))
+    if not scores:
+        return None
+    return g.places[scores.most_common(1)[0][0]]
 
 
 def _fill_parents(g: Gazetteer, chosen: dict[str, Place]) -> None:

@@ -96,3 +96,10 @@ def test_a_city_government_has_no_county() -> None:
 def test_a_county_name_shared_by_several_cities_is_settled_by_the_text() -> None:
     region, _ = regions.resolve("朝阳区人民政府", "吉林省长春市")
     assert region.city == "长春市"
+
+
+def test_an_agency_named_without_its_city_takes_the_city_the_text_names() -> None:
+    region, level = regions.resolve(
+        "市发展和改革委员会", "淮安市人民政府网站 江苏省 淮安市清江浦区"
+    )
+    assert (region.city, region.county, level) == ("淮安市", None, "city")
