@@ -36,6 +36,8 @@ class _State:
 
 
 def build(section: str, rows: Rows) -> list[Entry]:
+    """The entries of one table, each with its row (None when no label is known), its figures
+    as printed ("" for a blank cell in a real grid) and the column header above it."""
     state = _State(section)
     entries: list[Entry] = []
     cur: Entry | None = None
