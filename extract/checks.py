@@ -63,6 +63,10 @@ _PROSE = (
 )
 
 
+# A stated figure may also count these: applications received including those carried over.
+_ALSO_COUNTED = {"applications.new_received.total": "applications.carried_over.total"}
+
+
 def run(cells: Cells, template: str | None, text: str = "") -> list[Check]:
     if template not in ("2019", "2021"):
         return []
@@ -177,13 +181,14 @@ def prose(cells: Cells, text: str) -> list[Check]:
         stated = int(m.group(1)) if m.groups() else 0
         table = _get(cells, key)
         done.add(rule)
-        out.append(
-            Check(
-                rule,
-                stated == table,
-                f"the text says {m.group(0)!r} ({stated}); the table has {key} = {table}",
-            )
-        )
+        detail = f"the text says {m.group(0)!r} ({stated}); the table has {key} = {table}"
+        ok = stated == table
+        also = _ALSO_COUNTED.get(key)
+        if not ok and also and _get(cells, also) is not None:
+            # 受理…749件 often counts last year's carried-over applications too.
+            ok = stated == table + _get(cells, also)  # type: ignore[operator]
+            detail += f" (+ {also} = {_get(cells, also)})"
+        out.append(Check(rule, ok, detail))
     return out
 
 

@@ -15,6 +15,8 @@ from extract.values import is_value, unit_in
 
 # Rows of table 三 that sit outside 三、本年度办理结果.
 _OUTSIDE_OUTCOMES = frozenset({"new_received", "carried_over", "carried_forward"})
+# Groups of table 三 whose rows are named <group>_…: 不予公开, 无法提供, 不予处理, 其他处理.
+_GROUPS = frozenset({"denied", "unable", "rejected", "other"})
 
 
 @dataclass
@@ -146,7 +148,11 @@ def _label(cell: str, state: _State, cur: Entry | None, grid: bool) -> Entry | N
 
 
 def _track_group(state: _State, row: str) -> None:
+    """A row opens its group too: 2.申请人逾期未按收费… tells that 3.其他 is （六）'s."""
     if row in _OUTSIDE_OUTCOMES:
         state.active = set()
-    else:
-        state.active.add("outcomes")
+        return
+    group = row.split("_")[0]
+    if group in _GROUPS and group not in state.active:
+        state.active = {"outcomes", group}
+    state.active.add("outcomes")

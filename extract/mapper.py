@@ -139,11 +139,15 @@ def _applications(entries: list[Entry], template: str, out: Mapped, blank: list[
 
 def _review(entries: list[Entry], template: str, out: Mapped, blank: list[str]) -> None:
     width = len(schema.REVIEW_COLUMNS)
-    groups = {e.row: e for e in entries if e.row in schema.REVIEW_GROUPS and len(e.values) <= width}
+    groups = {
+        e.row: e
+        for e in entries
+        if e.row in schema.REVIEW_GROUPS and len(e.values) <= width and any(e.values)
+    }
     if len(groups) == len(schema.REVIEW_GROUPS):
         rows = [(g, groups[g].values) for g in schema.REVIEW_GROUPS]
     else:
-        flat = [v for e in entries for v in e.values]
+        flat = [v for e in entries if any(e.values) for v in e.values]
         rows = [(None, flat)] if flat else []
     for group, printed in rows:
         names = [group] if group else list(schema.REVIEW_GROUPS)
@@ -294,7 +298,7 @@ def _report_gaps(
             for e in found
             if e.row is None
             and e.labels
-            and any(v is not None for v in e.values)
+            and any(values.parse(v).number is not None for v in e.values)
             and section != "review_litigation"
         ]
         for e in unknown:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from extract import regions
 
 _CJK = "\u4e00-\u9fff"
 _TITLE = re.compile(
-    rf"(?P<prefix>[{_CJK}（）()·]{{0,40}}?)(?P<year>(?:19|20)\d{{2}})\s*年度?\s*"
+    rf"(?P<prefix>[{_CJK}（）()· \u3000]{{0,40}}?)(?P<year>(?:19|20)\d{{2}})\s*年度?\s*"
     rf"(?P<mid>[{_CJK}（）()]{{0,24}}?)"
     r"(?:政府|政务)?信息公开(?:工作)?(?:年度报告|年报|报告)"
 )
@@ -34,7 +35,9 @@ _ORGAN = re.compile(
     r"(人民政府|政府|办事处|委员会|管理委员会|管委会|局|委|办公室|办公厅|办|厅|院|中心|所|站|队|部|"
     r"署|馆|处|司|会|社|集团|公司|分局|支队|大队|中队|法院|检察院)$"
 )
-_PLACE_END = re.compile(r"(民族乡|乡|镇|苏木|县|市|区|旗|自治县|自治州|州|盟|省|自治区)$")
+_PLACE_END = re.compile(r"(民族乡|乡|镇|苏木|街道|县|市|区|旗|自治县|自治州|州|盟|省|自治区)$")
+# The organs that govern a place, as reports name them after it.
+_GOVERNMENT = r"(人民政府|管理委员会|管委会|街道办事处|办事处)"
 _CONTACT = re.compile(
     rf"(?:请与|联系单位[:：]?|向)([{_CJK}]{{3,30}}?(?:人民政府|办事处|局|委员会|办公室))"
 )
@@ -78,8 +81,12 @@ def _title(m: re.Match[str], candidate: str) -> Title | None:
     prefix = m["prefix"][lead.end() :] if lead else m["prefix"]
     if any(w in prefix for w in _SENTENCE):
         return None
-    printed = re.sub(r"\s+", "", m.group(0)[len(m["prefix"]) - len(prefix) :])
-    return Title(printed, prefix.strip("（）() "), m["mid"], int(m["year"]))
+    prefix = prefix.strip("（）() \u3000")
+    issuer = prefix.split("关于")[0]
+    if issuer and not (_ORGAN.search(issuer) or _PLACE_END.search(issuer)):
+        prefix = issuer = ""  # 正文, 标题: a word before the title, not its agency
+    printed = prefix + m.group(0)[m.start("year") - m.start() :]
+    return Title(re.sub(r"\s+", "", printed), re.sub(r"\s+", "", issuer), m["mid"], int(m["year"]))
 
 
 def year(found: Title | None, text: str) -> int | None:
@@ -98,7 +105,7 @@ def agency(found: Title | None, meta: dict[str, str], text: str) -> str | None:
     靖远县石门乡人民政府 when the text names it so)."""
     base = ""
     if found is not None:
-        base = found.prefix.split("关于")[0] or found.mid
+        base = found.prefix or found.mid
     base = base or meta.get("publisher", "") or _signed(text)
     if not base:
         m = _CONTACT.search(text)
@@ -106,8 +113,17 @@ def agency(found: Title | None, meta: dict[str, str], text: str) -> str | None:
     if not base:
         return None
     if not _ORGAN.search(base) and _PLACE_END.search(base):
-        base += "办事处" if base.endswith("街道") else "人民政府"
+        base += _organ_of(base, text)
     return _with_county(base, text)
+
+
+def _organ_of(place: str, text: str) -> str:
+    """The organ a place's report comes from, as the text names it (平潭综合实验区管委会), else
+    the usual one: a township's or county's 人民政府, a sub-district's 办事处."""
+    named = Counter(m.group(1) for m in re.finditer(re.escape(place) + _GOVERNMENT, text))
+    if named:
+        return named.most_common(1)[0][0]
+    return "办事处" if place.endswith("街道") else "人民政府"
 
 
 def _with_county(name: str, text: str) -> str:

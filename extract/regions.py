@@ -26,7 +26,8 @@ _TOWNSHIP = re.compile(
 )
 # An agency named without its place (市发改委, 县财政局) sits at the level its first character says.
 _UNNAMED = {"省": "province", "市": "city", "县": "county", "区": "county", "旗": "county"}
-_SUFFIX = re.compile(r"[省市县区旗州盟]")
+_PLACE_ENDS = "省市县区旗州盟"
+_SUFFIX = re.compile(f"[{_PLACE_ENDS}]")
 # Names too common as plain words to count as mentions (城区 is a district of 阳泉 and a word).
 _MIN_MENTION = 3
 
@@ -92,7 +93,10 @@ def gazetteer() -> Gazetteer:
         county = place.code if depth == 2 else None
     for z in read_tsv("zones.tsv"):
         aliases = [a for a in z["aliases"].split(",") if a]
-        g.add(Place(z["name"], z["code"], "county", z["city_code"]), *aliases)
+        if z["code"] in g.places:  # a zone on a county's land, under the county's code
+            g.add(g.places[z["code"]], z["name"], *aliases)
+        else:
+            g.add(Place(z["name"], z["code"], "county", z["city_code"]), *aliases)
     return g
 
 
@@ -153,6 +157,62 @@ def peel(name: str) -> tuple[list[str], str]:
         best = max(names, key=len)
         peeled.append(best)
         name = name[len(best) :]
+
+
+def corrected(agency: str) -> tuple[str, str] | None:
+    """An agency whose leading place name is not a division but one character off a real one,
+    by shape (OCR confuses 沭 and 沐): the real name and the agency named with it."""
+    g = gazetteer()
+    if not agency or peel(agency)[0]:
+        return None
+    for size in range(2, min(len(agency), 12) + 1):
+        head = agency[:size]
+        if head[-1] not in _PLACE_ENDS:
+            continue
+        near = [n for n in _same_shape_names(g, head) if n != head]
+        if len(near) == 1:
+            return near[0], near[0] + agency[size:]
+    return None
+
+
+def _same_shape_names(g: Gazetteer, head: str) -> list[str]:
+    shapes = _shapes()
+    found = []
+    for name in g.by_name:
+        if len(name) != len(head) or name[-1] != head[-1]:
+            continue
+        diff = [(a, b) for a, b in zip(name, head, strict=True) if a != b]
+        if len(diff) == 1 and _looks_alike(shapes, *diff[0]):
+            found.append(name)
+    return found
+
+
+def _looks_alike(shapes: dict[str, str], a: str, b: str) -> bool:
+    """Two characters whose Wubi codes (which spell a character by its strokes) differ by one
+    key, with the same first key: 沐 ISY and 沭 ISYY."""
+    x, y = shapes.get(a, ""), shapes.get(b, "")
+    if not x or not y or x[0] != y[0]:
+        return False
+    if len(x) == len(y):
+        return sum(p != q for p, q in zip(x, y, strict=True)) == 1
+    short, long_ = sorted((x, y), key=len)
+    return len(long_) - len(short) == 1 and any(
+        long_[:i] + long_[i + 1 :] == short for i in range(len(long_))
+    )
+
+
+@lru_cache(maxsize=1)
+def _shapes() -> dict[str, str]:
+    """Each character's Wubi code, from JioNLP's character dictionary."""
+    path = _location_file().with_name("chinese_char_dictionary.zip")
+    with zipfile.ZipFile(path) as z:
+        text = z.read(z.namelist()[0]).decode("utf-8")
+    shapes = {}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) > 6 and len(parts[0]) == 1:
+            shapes[parts[0]] = parts[6]
+    return shapes
 
 
 def _township(rest: str) -> str | None:

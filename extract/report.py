@@ -62,6 +62,7 @@ def from_document(doc: Document, report: Report | None = None) -> Report:
     report.year = metadata.year(found, report.text)
     report.agency = metadata.agency(found, doc.meta, report.text)
     report.published = metadata.published(doc.meta)
+    _correct_place(report)
     report.region, report.level = regions.resolve(report.agency, report.text)
     found = sections.split(doc.blocks)
     mapped = mapper.map_tables(found, report.year)
@@ -80,6 +81,19 @@ def from_document(doc: Document, report: Report | None = None) -> Report:
         if not check.ok and check.rule.startswith("prose."):
             report.warn("prose_mismatch", check.detail)
     return report
+
+
+def _correct_place(report: Report) -> None:
+    """A place misprinted by OCR (沐阳县 for 沭阳县) resolved to the real division, and said."""
+    fixed = regions.corrected(report.agency or "")
+    if fixed is None:
+        return
+    name, agency = fixed
+    wrong = (report.agency or "")[: len(name)]
+    report.warn("place_corrected", f"{wrong} is not a division; read as {name}, one stroke away")
+    report.agency = agency
+    if report.title:
+        report.title = report.title.replace(wrong, name)
 
 
 def _looks_like_report(report: Report, found: dict[str, sections.Rows]) -> bool:

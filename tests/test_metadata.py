@@ -31,6 +31,7 @@ def test_a_page_title_loses_the_sites_suffix() -> None:
 def test_a_sentence_naming_the_report_gives_the_title_without_its_lead() -> None:
     found = title({}, "现向社会公布沭阳县发展和改革局2023年度政府信息公开年度报告。")
     assert found is not None and found.prefix == "沭阳县发展和改革局"
+    assert found.text == "沭阳县发展和改革局2023年度政府信息公开年度报告"
 
 
 def test_an_issuer_before_guanyu_is_the_agency() -> None:
@@ -103,3 +104,31 @@ def test_an_agency_named_without_its_city_takes_the_city_the_text_names() -> Non
         "市发展和改革委员会", "淮安市人民政府网站 江苏省 淮安市清江浦区"
     )
     assert (region.city, region.county, level) == ("淮安市", None, "city")
+
+
+def test_a_place_name_misprinted_by_ocr_resolves_to_the_real_division() -> None:
+    assert regions.corrected("沐阳县人民政府") == ("沭阳县", "沭阳县人民政府")
+    report = extract((FIXTURES / "reports" / "shuyang-gov-2025.txt").read_bytes())
+    assert (report.agency, report.region.county, report.region.code) == (
+        "沭阳县人民政府",
+        "沭阳县",
+        "321322",
+    )
+    assert "place_corrected" in {w.code for w in report.warnings}
+
+
+def test_a_real_place_name_is_never_corrected() -> None:
+    assert regions.corrected("泗阳县人民政府") is None
+    assert regions.corrected("发展和改革局") is None
+
+
+def test_a_zone_on_a_countys_land_resolves_to_the_county() -> None:
+    region, _ = regions.resolve("平潭综合实验区管委会", "")
+    assert (region.province, region.city, region.county) == ("福建省", "福州市", "平潭县")
+
+
+def test_an_agency_ending_in_a_place_takes_the_organ_the_text_names() -> None:
+    from extract.metadata import agency
+
+    text = "平潭综合实验区2019年度政府信息公开工作年度报告\n请与平潭综合实验区管委会办公室联系"
+    assert agency(title({}, text), {}, text) == "平潭综合实验区管委会"
