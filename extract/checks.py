@@ -13,7 +13,7 @@ from extract import schema
 from extract.model import Check
 
 Cells = Mapping[str, int | float | None]
-_OUTCOMES = {
+_OUTCOMES: dict[str, tuple[str, ...]] = {
     "2019": (
         "granted",
         "partially_granted",
@@ -91,17 +91,16 @@ def _balance(cells: Cells) -> list[Check]:
             for r in ("new_received", "carried_over", "total_handled", "carried_forward")
         ]
         n, c, h, f = (_get(cells, k) for k in keys)
-        if None in (n, c, h, f):
+        if n is None or c is None or h is None or f is None:
             continue
-        ok = n + c == h + f  # type: ignore[operator]
         out.append(
             Check(
                 f"applications.balance.{col}",
-                ok,
-                f"new_received {n} + carried_over {c} = {n + c}; total_handled {h} + "  # type: ignore[operator]
-                f"carried_forward {f} = {h + f}",
+                n + c == h + f,
+                f"new_received {n} + carried_over {c} = {n + c}; "
+                f"total_handled {h} + carried_forward {f} = {h + f}",
             )
-        )  # type: ignore[operator]
+        )
     return out
 
 
@@ -114,7 +113,7 @@ def _sum_check(
     printed = [(k, v) for k, v in parts if v is not None]
     if total is None or not printed:
         return None
-    s = sum(v for _, v in printed)  # type: ignore[misc]
+    s = sum(v for _, v in printed if v is not None)
     blanks = len(parts) - len(printed)
     terms = " + ".join(f"{k} {v}" for k, v in printed if v) or "all 0"
     note = f" ({blanks} blank)" if blanks else ""
@@ -183,11 +182,11 @@ def prose(cells: Cells, text: str) -> list[Check]:
         done.add(rule)
         detail = f"the text says {m.group(0)!r} ({stated}); the table has {key} = {table}"
         ok = stated == table
-        also = _ALSO_COUNTED.get(key)
-        if not ok and also and _get(cells, also) is not None:
+        also = _get(cells, _ALSO_COUNTED.get(key, ""))
+        if not ok and table is not None and also is not None:
             # 受理…749件 often counts last year's carried-over applications too.
-            ok = stated == table + _get(cells, also)  # type: ignore[operator]
-            detail += f" (+ {also} = {_get(cells, also)})"
+            ok = stated == table + also
+            detail += f" (+ {_ALSO_COUNTED[key]} = {also})"
         out.append(Check(rule, ok, detail))
     return out
 

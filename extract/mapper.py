@@ -144,6 +144,7 @@ def _review(entries: list[Entry], template: str, out: Mapped, blank: list[str]) 
         for e in entries
         if e.row in schema.REVIEW_GROUPS and len(e.values) <= width and any(e.values)
     }
+    rows: list[tuple[str | None, list[str]]]
     if len(groups) == len(schema.REVIEW_GROUPS):
         rows = [(g, groups[g].values) for g in schema.REVIEW_GROUPS]
     else:
@@ -240,20 +241,20 @@ def fit(
     return chosen, f"{len(cells)} figures printed where {width} belong: {cells!r}, read {chosen!r}"
 
 
-def _numbers(cells: list[str | None]) -> list[int | float | None]:
-    return [values.parse(c).number for c in cells]
+def _sums(nums: list[int | float | None]) -> bool:
+    """The last figure is the sum of the others (all printed)."""
+    known = [n for n in nums if n is not None]
+    return len(known) == len(nums) > 1 and sum(known[:-1]) == known[-1]
 
 
 def _row_total_holds(cells: list[str | None]) -> bool:
-    nums = _numbers(cells)
-    return None not in nums and sum(nums[:-1]) == nums[-1]  # type: ignore[arg-type]
+    return _sums([values.parse(c).number for c in cells])
 
 
 def _groups_hold(cells: list[str | None]) -> bool:
-    nums = _numbers(cells)
+    nums = [values.parse(c).number for c in cells]
     width = len(schema.REVIEW_COLUMNS)
-    groups = [nums[i : i + width] for i in range(0, len(nums), width)]
-    return all(None not in g and sum(g[:-1]) == g[-1] for g in groups)  # type: ignore[arg-type]
+    return all(_sums(nums[i : i + width]) for i in range(0, len(nums), width))
 
 
 def _label(e: Entry) -> str:

@@ -91,12 +91,12 @@ def gazetteer() -> Gazetteer:
         g.add(place)
         parents[depth] = place.code
         county = place.code if depth == 2 else None
-    for z in read_tsv("zones.tsv"):
-        aliases = [a for a in z["aliases"].split(",") if a]
-        if z["code"] in g.places:  # a zone on a county's land, under the county's code
-            g.add(g.places[z["code"]], z["name"], *aliases)
+    for zone in read_tsv("zones.tsv"):
+        aliases = [a for a in zone["aliases"].split(",") if a]
+        if zone["code"] in g.places:  # a zone on a county's land, under the county's code
+            g.add(g.places[zone["code"]], zone["name"], *aliases)
         else:
-            g.add(Place(z["name"], z["code"], "county", z["city_code"]), *aliases)
+            g.add(Place(zone["name"], zone["code"], "county", zone["city_code"]), *aliases)
     return g
 
 
@@ -120,9 +120,9 @@ def resolve(agency: str | None, text: str) -> tuple[Region, str | None]:
         chosen.setdefault(place.level, place)
     unnamed = _UNNAMED.get((agency or "")[:1]) if not chosen else None
     if unnamed in ("province", "city"):
-        place = _most_mentioned(g, mentions, unnamed)
-        if place:
-            chosen[unnamed] = place
+        named = _most_mentioned(g, mentions, unnamed)
+        if named:
+            chosen[unnamed] = named
     elif "county" not in chosen and (township or not chosen):
         county = _county_from_text(g, township, mentions, chosen)
         if county:
@@ -134,11 +134,11 @@ def resolve(agency: str | None, text: str) -> tuple[Region, str | None]:
         county=_name(chosen.get("county")),
         township=township,
     )
-    for level in ("county", "city", "province"):
-        if level in chosen:
-            region.code = chosen[level].code
+    for lv in ("county", "city", "province"):
+        if lv in chosen:
+            region.code = chosen[lv].code
             break
-    level = (
+    level: str | None = (
         "township"
         if township
         else next((lv for lv in ("county", "city", "province") if lv in chosen), None)

@@ -64,12 +64,12 @@ def from_document(doc: Document, report: Report | None = None) -> Report:
     report.published = metadata.published(doc.meta)
     _correct_place(report)
     report.region, report.level = regions.resolve(report.agency, report.text)
-    found = sections.split(doc.blocks)
-    mapped = mapper.map_tables(found, report.year)
+    tables = sections.split(doc.blocks)
+    mapped = mapper.map_tables(tables, report.year)
     report.template = mapped.template
     report.cells, report.raw, report.units = mapped.cells, mapped.raw, mapped.units
     report.warnings.extend(mapped.warnings)
-    if not _looks_like_report(report, found):
+    if not _looks_like_report(report, tables):
         report.template = None
         report.cells, report.raw, report.units = {}, {}, {}
         report.warnings = [w for w in report.warnings if w.code in _READING]

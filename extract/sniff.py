@@ -93,8 +93,9 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     m = _CHARSET.search(data[:4096])
-    for name in (declared, m and m.group(1).decode("ascii", "ignore")):
-        name = (name or "").lower()
+    named = m.group(1).decode("ascii", "ignore") if m else None
+    for label in (declared, named):
+        name = (label or "").lower()
         if name in _GB or name.startswith("gb"):
             return data.decode("gb18030", "replace"), "gb18030"
         if name and name not in _UNTRUSTED:

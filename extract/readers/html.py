@@ -285,8 +285,12 @@ def _merge_runs(blocks: list[Block]) -> list[Block]:
     merged: list[Block] = []
     for block in blocks:
         last = merged[-1] if merged else None
-        runs = isinstance(block, Table) and isinstance(last, Table)
-        if runs and not block.grid and not last.grid:  # type: ignore[union-attr]
+        if (
+            isinstance(block, Table)
+            and isinstance(last, Table)
+            and not block.grid
+            and not last.grid
+        ):
             last.rows.extend(block.rows)
         else:
             merged.append(block)
