@@ -72,6 +72,9 @@ class Region:
 class Report:
     title: str | None = None
     agency: str | None = None
+    # One spelling of the agency however the document prints it (花石乡人民政府 and
+    # 金寨县花石乡人民政府 are both 金寨县花石乡人民政府): with the division code, its identity.
+    agency_key: str | None = None
     year: int | None = None
     template: str | None = None
     level: str | None = None

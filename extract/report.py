@@ -10,14 +10,16 @@ from extract.readers import html, text
 
 # A report page is rarely over 5 MB; past this the bytes are not a report we can read in time.
 MAX_BYTES = 64 * 1024 * 1024
-_NOT_YET = {
-    "pdf": "PDF",
-    "docx": "DOCX",
-    "ole": "DOC/WPS/XLS",
-    "xlsx": "XLSX",
-    "ofd": "OFD",
-    "image": "image",
-    "rtf": "RTF",
+# What nianbao cannot read (yet), and why, by the format sniffed from the bytes.
+_UNREAD = {
+    "pdf": "PDF documents are not read yet",
+    "docx": "DOCX documents are not read yet",
+    "ole": "DOC/WPS/XLS documents are not read yet",
+    "xlsx": "XLSX documents are not read yet",
+    "ofd": "OFD documents are not read yet",
+    "image": "image documents are not read yet",
+    "rtf": "RTF documents are not read yet",
+    "json": "JSON data, not a report document",
 }
 # Warnings about reading the document, which stand even when it is not a report.
 _READING = frozenset({"unreadable", "markup_broken", "truncated"})
@@ -37,11 +39,7 @@ def extract(data: bytes, content_type: str | None = None) -> Report:
         report.warn("unreadable", f"{len(data)} bytes is over the {MAX_BYTES}-byte limit")
         return report
     if kind not in ("html", "text"):
-        reason = (
-            f"{_NOT_YET[kind]} documents are not read yet"
-            if kind in _NOT_YET
-            else f"the bytes are not a document format nianbao reads ({kind})"
-        )
+        reason = _UNREAD.get(kind, f"the bytes are not a document format nianbao reads ({kind})")
         report.warn("unreadable", reason)
         return report
     decoded, encoding = sniff.decode(data, _charset(content_type))
@@ -64,6 +62,7 @@ def from_document(doc: Document, report: Report | None = None) -> Report:
     report.published = metadata.published(doc.meta)
     _correct_place(report)
     report.region, report.level = regions.resolve(report.agency, report.text)
+    report.agency_key = _agency_key(report)
     tables = sections.split(doc.blocks)
     mapped = mapper.map_tables(tables, report.year)
     report.template = mapped.template
@@ -81,6 +80,16 @@ def from_document(doc: Document, report: Report | None = None) -> Report:
         if not check.ok and check.rule.startswith("prose."):
             report.warn("prose_mismatch", check.detail)
     return report
+
+
+def _agency_key(report: Report) -> str | None:
+    """The agency named after the place its code stands for, then its own name."""
+    if not report.agency:
+        return None
+    base = regions.peel(report.agency)[1] or report.agency
+    r = report.region
+    place = r.county or r.city or r.province or ""
+    return base if base.startswith(place) else place + base
 
 
 def _correct_place(report: Report) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 import re
 import zipfile
 from io import BytesIO
@@ -60,7 +61,17 @@ def sniff(data: bytes) -> str:
         return "html" if _HTML.search(head.decode("utf-16", "ignore").encode()) else "text"
     if _HTML.search(head):
         return "html"
+    if head.lstrip()[:1] in (b"{", b"[") and _is_json(data):
+        return "json"
     return "text" if _looks_textual(head) else "binary"
+
+
+def _is_json(data: bytes) -> bool:
+    try:
+        json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return True
 
 
 def _zip_kind(data: bytes) -> str:

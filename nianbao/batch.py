@@ -54,16 +54,25 @@ def extract_files(paths: Sequence[Path], timeout: float = 30) -> list[Result]:
     for path in paths:
         try:
             data = path.read_bytes()
-            with time_limit(timeout):
-                results.append(Result(path, extract(data)))
-        except Timeout as e:
-            results.append(Result(path, error=str(e)))
         except OSError as e:
             results.append(Result(path, error=e.strerror or str(e)))
-        except Exception as e:  # a reader bug must not stop the batch
-            results.append(Result(path, error=f"{type(e).__name__}: {e}"))
+            continue
+        results.append(extract_bytes(path, data, timeout))
     link_years([r.report for r in results if r.report is not None])
     return results
+
+
+def extract_bytes(
+    path: Path, data: bytes, timeout: float, content_type: str | None = None
+) -> Result:
+    """One document's report, or the one-line reason it has none."""
+    try:
+        with time_limit(timeout):
+            return Result(path, extract(data, content_type))
+    except Timeout as e:
+        return Result(path, error=str(e))
+    except Exception as e:  # a reader bug must not stop the batch
+        return Result(path, error=f"{type(e).__name__}: {e}")
 
 
 def link_years(reports: Sequence[Report]) -> None:

@@ -4,14 +4,45 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import click
 
-from nianbao import batch
+from archive.store import DEFAULT_DB, Archive
+from nianbao import batch, ingest
 
 TIMEOUT_HELP = "Seconds one document may take before it is given up with an error."
+
+
+def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--db, shared by every command that works on the archive."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=DEFAULT_DB,
+        show_default=True,
+        help="The archive database; its blobs sit beside it in blobs/.",
+    )(fn)
+
+
+def open_archive(path: Path) -> Archive:
+    try:
+        return Archive(path)
+    except Exception as e:  # a locked, read-only or corrupt file: say which and why
+        raise click.ClickException(f"cannot open the archive {path}: {e}") from e
+
+
+def report_tally(tally: ingest.Tally) -> None:
+    click.echo(
+        f"{tally.captures} captures stored, {tally.reports} reports filed, "
+        f"{len(tally.failures)} without a report"
+    )
+    for where, why in tally.failures:
+        click.echo(f"nianbao: {where}: {why}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,3 +91,33 @@ def run(timeout: int) -> None:
         files = tuple(sorted(p for p in Path(folder).iterdir() if p.is_file()))
         results = batch.extract_files(files, timeout)
     click.echo(batch.summary(results))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@db_option
+@click.option("--timeout", default=30, show_default=True, help=TIMEOUT_HELP)
+def add(paths: tuple[Path, ...], db_path: Path, timeout: int) -> None:
+    """Store local documents (files, or every file under a folder) and file their reports.
+
+    Example: nianbao add ~/Downloads/reports/ --db data/archive.db
+    """
+    archive = open_archive(db_path)
+    files = list(ingest.files_under(paths))
+    with click.progressbar(
+        files, label="adding", file=sys.stderr, item_show_func=lambda p: p.name if p else ""
+    ) as bar:
+        tally = ingest.add(archive, list(bar), timeout)
+    report_tally(tally)
+
+
+@cli.command()
+@db_option
+@click.option("--timeout", default=30, show_default=True, help=TIMEOUT_HELP)
+def reprocess(db_path: Path, timeout: int) -> None:
+    """Extract every stored capture again with this extractor, without the network.
+
+    Example: nianbao reprocess --db data/archive.db
+    """
+    archive = open_archive(db_path)
+    report_tally(ingest.reprocess(archive, timeout))

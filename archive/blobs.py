@@ -1,0 +1,51 @@
+"""Raw bytes, content-addressed, outside the database: written once, never rewritten."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+class BlobError(Exception):
+    """A blob is missing or its bytes no longer hash to its name."""
+
+
+class BlobStore:
+    """`root/ab/cd/abcd…` holds the bytes whose SHA-256 is `abcd…`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def put(self, data: bytes) -> str:
+        """Store bytes (once: a second put of the same bytes writes nothing) and name them."""
+        sha = hashlib.sha256(data).hexdigest()
+        target = self.path(sha)
+        if target.exists():
+            return sha
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return sha
+
+    def get(self, sha256: str) -> bytes:
+        """The bytes, checked against their name."""
+        try:
+            data = self.path(sha256).read_bytes()
+        except FileNotFoundError:
+            raise BlobError(f"blob {sha256} is missing from {self.root}") from None
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise BlobError(f"blob {sha256} is corrupt: its bytes hash to something else")
+        return data

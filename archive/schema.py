@@ -1,0 +1,175 @@
+"""The archive's tables, created and changed only by numbered migrations (sqlite-utils 4)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+from extract import schema as cells_schema
+
+migrations = Migrations("nianbao")
+SECTIONS = ("proactive", "applications", "review_litigation")
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    db.table("portals").create(
+        {
+            "id": str,
+            "name": str,
+            "agency": str,
+            "province": str,
+            "city": str,
+            "county": str,
+            "level": str,
+            "platform": str,
+            "entry_url": str,
+            "division_code": str,
+            "replica": int,
+            "notes": str,
+        },
+        pk="id",
+    )
+    db.table("runs").create(
+        {
+            "id": str,
+            "kind": str,
+            "started_at": str,
+            "ended_at": str,
+            "extractor": str,
+            "captures": int,
+            "reports": int,
+            "failures": int,
+            "note": str,
+        },
+        pk="id",
+    )
+    db.table("captures").create(
+        {
+            "id": str,
+            "url": str,
+            "final_url": str,
+            "fetched_at": str,
+            "status": int,
+            "headers": str,
+            "content_type": str,
+            "size": int,
+            "sha256": str,
+            "format": str,
+            "run": str,
+            "portal": str,
+            "error": str,
+            "extracted": str,
+            "extract_error": str,
+        },
+        pk="id",
+        foreign_keys=[("run", "runs", "id"), ("portal", "portals", "id")],
+    )
+    db.table("captures").create_index(["sha256"])
+    db.table("captures").create_index(["url"])
+    db.table("regions").create(
+        {"code": str, "province": str, "city": str, "county": str, "level": str},
+        pk="code",
+    )
+    db.table("agencies").create(
+        {
+            "id": str,
+            "name": str,
+            "level": str,
+            "province": str,
+            "city": str,
+            "county": str,
+            "township": str,
+            "division_code": str,
+        },
+        pk="id",
+        foreign_keys=[("division_code", "regions", "code")],
+    )
+    db.table("reports").create(
+        {
+            "id": str,
+            "agency": str,
+            "agency_name": str,
+            "year": int,
+            "version": int,
+            "latest": int,
+            "level": str,
+            "province": str,
+            "city": str,
+            "county": str,
+            "township": str,
+            "division_code": str,
+            "template": str,
+            "title": str,
+            "source_url": str,
+            "document_url": str,
+            "capture": str,
+            "published": str,
+            "sha256": str,
+            "format": str,
+            "checks_passed": int,
+            "checks_failed": int,
+            "warnings": str,
+            "extractor": str,
+            "text": str,
+        },
+        pk="id",
+        foreign_keys=[("agency", "agencies", "id"), ("capture", "captures", "id")],
+    )
+    db.table("reports").create_index(["agency", "year"])
+    db.table("reports").create_index(["province", "level", "year"])
+    db.table("cells").create(
+        {
+            "report": str,
+            "key": str,
+            "section": str,
+            "row": str,
+            "column": str,
+            "value": float,
+            "raw": str,
+            "unit": str,
+            "capture": str,
+        },
+        pk=("report", "key"),
+        foreign_keys=[("report", "reports", "id"), ("capture", "captures", "id")],
+    )
+    db.table("checks").create(
+        {"report": str, "rule": str, "ok": int, "detail": str},
+        pk=("report", "rule"),
+        foreign_keys=[("report", "reports", "id")],
+    )
+    db.table("checks").create_index(["ok"])
+    db.table("warnings").create(
+        {"report": str, "seq": int, "code": str, "table_name": str, "detail": str, "keys": str},
+        pk=("report", "seq"),
+        foreign_keys=[("report", "reports", "id")],
+    )
+    db.table("warnings").create_index(["code"])
+
+
+@migrations()
+def m002_wide_tables(db: Database) -> None:
+    """One row per report per official table, the cells in the official order, labelled in
+    Chinese: for people who think in the layout they read."""
+    for section in SECTIONS:
+        columns: dict[str, type] = {"report": str}
+        for label in wide_labels(section).values():
+            columns[label] = float
+        db.table(f"{section}_wide").create(
+            columns, pk="report", foreign_keys=[("report", "reports", "id")]
+        )
+
+
+def wide_labels(section: str) -> dict[str, str]:
+    """Cell key → its column label in the wide table, in the official order, both templates."""
+    labels: dict[str, str] = {}
+    for cell in cells_schema.all_cells():
+        if cell.section != section or cell.key in labels:
+            continue
+        row = cell.row_label.split(" (")[0]
+        labels[cell.key] = f"{row}·{cell.column_label}"
+    return labels
+
+
+def migrate(db: Database) -> None:
+    """Bring a database of any earlier schema version up to this one."""
+    migrations.apply(db)

@@ -1,0 +1,97 @@
+"""Documents into the archive: store the bytes first, then extract, then file the report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.blobs import BlobError
+from archive.store import Archive, Capture
+from extract.model import Report
+from extract.sniff import sniff
+from extract.version import extractor_version
+from nianbao.batch import extract_bytes
+
+
+@dataclass
+class Tally:
+    captures: int = 0
+    reports: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+
+def files_under(paths: Iterable[Path]) -> Iterator[Path]:
+    """The files named, and every file under the folders named, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+            )
+        else:
+            yield path
+
+
+def add(
+    archive: Archive,
+    paths: list[Path],
+    timeout: float,
+    tick: Callable[[Path], None] = lambda p: None,
+) -> Tally:
+    """Store local documents as captures and file their reports."""
+    tally = Tally()
+    run = archive.start_run("add", extractor_version())
+    for path in paths:
+        tick(path)
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            tally.failures.append((str(path), e.strerror or str(e)))
+            continue
+        capture = archive.store(
+            Capture(url=path.resolve().as_uri(), data=data), run, format=sniff(data)
+        )
+        tally.captures += 1
+        _file(archive, capture, path, data, None, timeout, tally)
+    archive.finish_run(run, tally.captures, tally.reports, len(tally.failures))
+    return tally
+
+
+def reprocess(
+    archive: Archive, timeout: float, tick: Callable[[Path], None] = lambda p: None
+) -> Tally:
+    """Extract every stored capture again with this extractor; no network, no new bytes."""
+    tally = Tally()
+    run = archive.start_run("reprocess", extractor_version())
+    for row in list(archive.captures()):
+        tick(Path(row["url"]))
+        try:
+            data = archive.read(row["id"])
+        except BlobError as e:
+            tally.failures.append((row["url"], str(e)))
+            continue
+        tally.captures += 1
+        _file(archive, row["id"], Path(row["url"]), data, row["content_type"], timeout, tally)
+    archive.finish_run(run, tally.captures, tally.reports, len(tally.failures))
+    return tally
+
+
+def _file(
+    archive: Archive,
+    capture: str,
+    path: Path,
+    data: bytes,
+    content_type: str | None,
+    timeout: float,
+    tally: Tally,
+) -> None:
+    result = extract_bytes(path, data, timeout, content_type)
+    report = result.report or Report(warnings=[])
+    if result.error:
+        report.warn("unreadable", result.error)
+    report_id = archive.load(capture, report, extractor_version())
+    if report_id is None:
+        reason = archive.db["captures"].get(capture)["extract_error"]
+        tally.failures.append((str(path), reason))
+    else:
+        tally.reports += 1
