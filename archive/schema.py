@@ -117,20 +117,11 @@ def m001_core(db: Database) -> None:
     )
     db.table("reports").create_index(["agency", "year"])
     db.table("reports").create_index(["province", "level", "year"])
-    db.table("cells").create(
-        {
-            "report": str,
-            "key": str,
-            "section": str,
-            "row": str,
-            "column": str,
-            "value": float,
-            "raw": str,
-            "unit": str,
-            "capture": str,
-        },
-        pk=("report", "key"),
-        foreign_keys=[("report", "reports", "id"), ("capture", "captures", "id")],
+    # NUMERIC, not REAL: a count stays an integer (243, not 243.0), an amount keeps its decimals.
+    db.execute(
+        "create table cells (report text references reports(id), key text, section text,"
+        " row text, column text, value numeric, raw text, unit text,"
+        " capture text references captures(id), primary key (report, key))"
     )
     db.table("checks").create(
         {"report": str, "rule": str, "ok": int, "detail": str},
@@ -151,11 +142,10 @@ def m002_wide_tables(db: Database) -> None:
     """One row per report per official table, the cells in the official order, labelled in
     Chinese: for people who think in the layout they read."""
     for section in SECTIONS:
-        columns: dict[str, type] = {"report": str}
-        for label in wide_labels(section).values():
-            columns[label] = float
-        db.table(f"{section}_wide").create(
-            columns, pk="report", foreign_keys=[("report", "reports", "id")]
+        columns = ", ".join(f"[{label}] numeric" for label in wide_labels(section).values())
+        db.execute(
+            f"create table [{section}_wide] (report text primary key references reports(id),"
+            f" {columns})"
         )
 
 
@@ -168,6 +158,18 @@ def wide_labels(section: str) -> dict[str, str]:
         row = cell.row_label.split(" (")[0]
         labels[cell.key] = f"{row}·{cell.column_label}"
     return labels
+
+
+@migrations()
+def m003_search(db: Database) -> None:
+    """Full-text search of report text: FTS5 with the trigram tokenizer finds any string of three
+    or more characters inside a sentence, Chinese or not, without a segmenter."""
+    db.table("reports").enable_fts(
+        ["title", "agency_name", "text"],
+        fts_version="FTS5",
+        tokenize="trigram",
+        create_triggers=True,
+    )
 
 
 def migrate(db: Database) -> None:

@@ -48,7 +48,6 @@ class Archive:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.db = Database(path)
-        self.db.execute("pragma journal_mode = wal")
         migrate(self.db)
         self.blobs = BlobStore(path.parent / "blobs")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from importlib import resources
@@ -11,6 +12,7 @@ from typing import Any
 
 import click
 
+from archive.publish.serve import command as serve_command
 from archive.store import DEFAULT_DB, Archive
 from nianbao import batch, ingest
 
@@ -80,17 +82,31 @@ def extract(files: tuple[Path, ...], as_json: bool, with_text: bool, timeout: in
 
 
 @cli.command()
+@db_option
 @click.option("--timeout", default=30, show_default=True, help=TIMEOUT_HELP)
-def run(timeout: int) -> None:
-    """The main job on the bundled sample reports: extract each and print a summary table.
+@click.option(
+    "--serve/--no-serve",
+    default=True,
+    show_default=True,
+    help="Publish the archive with Datasette afterwards.",
+)
+@click.option("--port", default=8001, show_default=True, help="Port to serve on.")
+def run(db_path: Path, timeout: int, serve: bool, port: int) -> None:
+    """The main job on the embedded default: archive the bundled sample reports, print a
+    summary, then serve the archive with Datasette at http://127.0.0.1:PORT/.
 
-    Example: nianbao run
+    Example: nianbao run --no-serve
     """
+    archive = open_archive(db_path)
     samples = resources.files("nianbao").joinpath("samples")
     with resources.as_file(samples) as folder:
-        files = tuple(sorted(p for p in Path(folder).iterdir() if p.is_file()))
-        results = batch.extract_files(files, timeout)
-    click.echo(batch.summary(results))
+        files = sorted(p for p in Path(folder).iterdir() if p.is_file())
+        tally = ingest.add(archive, files, timeout)
+    click.echo(batch.summary(tally.results))
+    report_tally(tally)
+    if serve:
+        click.echo(f"serving {db_path} at http://127.0.0.1:{port}/ (Ctrl-C stops)")
+        os.execv(sys.executable, serve_command(db_path, "127.0.0.1", port))
 
 
 @cli.command()
@@ -121,3 +137,18 @@ def reprocess(db_path: Path, timeout: int) -> None:
     """
     archive = open_archive(db_path)
     report_tally(ingest.reprocess(archive, timeout))
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, help="Port to listen on.")
+def serve(db_path: Path, host: str, port: int) -> None:
+    """Publish the archive with Datasette, read-only, at http://HOST:PORT/.
+
+    Example: nianbao serve --db data/archive.db --port 8001
+    """
+    if not db_path.exists():
+        raise click.ClickException(f"no archive at {db_path}: `nianbao add` or `nianbao run` first")
+    open_archive(db_path)  # migrate an older archive before it is served read-only
+    os.execv(sys.executable, serve_command(db_path, host, port))

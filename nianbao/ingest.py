@@ -11,7 +11,7 @@ from archive.store import Archive, Capture
 from extract.model import Report
 from extract.sniff import sniff
 from extract.version import extractor_version
-from nianbao.batch import extract_bytes
+from nianbao.batch import Result, extract_bytes
 
 
 @dataclass
@@ -19,6 +19,7 @@ class Tally:
     captures: int = 0
     reports: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
 
 
 def files_under(paths: Iterable[Path]) -> Iterator[Path]:
@@ -86,6 +87,7 @@ def _file(
     tally: Tally,
 ) -> None:
     result = extract_bytes(path, data, timeout, content_type)
+    tally.results.append(result)
     report = result.report or Report(warnings=[])
     if result.error:
         report.warn("unreadable", result.error)

@@ -1,0 +1,1 @@
+"""Publishing the archive: Datasette with its metadata and plugin, and CSV exports."""

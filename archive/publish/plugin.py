@@ -1,0 +1,64 @@
+"""Datasette plugin: the original document of every report, as captured, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
+
+from archive.blobs import BlobError, BlobStore
+
+# Types a browser may render inline; anything else is offered as a download.
+_INLINE = ("text/html", "text/plain", "application/pdf", "image/")
+
+
+async def capture(datasette: Any, request: Any) -> Response:
+    capture_id = request.url_vars["capture_id"]
+    db = datasette.get_database()
+    rows = (
+        await db.execute(
+            "select sha256, content_type, url, format from captures where id = ?", [capture_id]
+        )
+    ).rows
+    if not rows:
+        return Response.text(f"no capture {capture_id}", status=404)
+    sha256, content_type, url, fmt = rows[0]
+    try:
+        data = BlobStore(Path(db.path).parent / "blobs").get(sha256)
+    except BlobError as e:
+        return Response.text(str(e), status=410)
+    content_type = content_type or _guess(fmt)
+    headers = {"X-Capture-Url": url, "X-Capture-Sha256": sha256}
+    if not content_type.startswith(_INLINE):
+        headers["Content-Disposition"] = f'attachment; filename="{capture_id}"'
+    return Response(data, content_type=content_type, headers=headers)
+
+
+def _guess(fmt: str | None) -> str:
+    return {
+        "html": "text/html",
+        "text": "text/plain; charset=utf-8",
+        "pdf": "application/pdf",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }.get(fmt or "", "application/octet-stream")
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [(r"^/-/captures/(?P<capture_id>[^/]+)$", capture)]
+
+
+@hookimpl
+def render_cell(value: Any, column: str, table: str | None) -> Any:
+    """Links a reader follows: the original as stored, and where it was found."""
+    if not isinstance(value, str) or not value:
+        return None
+    if column in ("capture", "原件") and (table in ("reports", "cells", None)):
+        href = value if value.startswith("/-/") else f"/-/captures/{value}"
+        return Markup(f'<a href="{escape(href)}">原件 / original</a>')
+    if column in ("source_url", "document_url", "原始网址") and value.startswith("http"):
+        return Markup(f'<a href="{escape(value)}" rel="nofollow">{escape(value)}</a>')
+    return None

@@ -1,0 +1,48 @@
+"""How `nianbao serve` runs Datasette over the archive: read-only, with its metadata."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+
+def metadata_for(db: Path) -> dict:
+    """The bundled metadata, keyed by the database's name as Datasette calls it (its stem)."""
+    text = resources.files("archive.publish").joinpath("metadata.yaml").read_text("utf-8")
+    meta = yaml.safe_load(text)
+    meta["databases"] = {db.stem: meta["databases"]["archive"]}
+    return meta
+
+
+def command(db: Path, host: str, port: int) -> list[str]:
+    """The datasette command line: immutable (no write path), metadata in a temporary file."""
+    meta = Path(tempfile.mkdtemp(prefix="nianbao-")) / "metadata.json"
+    meta.write_text(json.dumps(metadata_for(db), ensure_ascii=False), encoding="utf-8")
+    return [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        "--immutable",
+        str(db),
+        "--metadata",
+        str(meta),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--setting",
+        "sql_time_limit_ms",
+        "5000",
+        "--setting",
+        "facet_time_limit_ms",
+        "1000",
+        "--setting",
+        "allow_download",
+        "off",
+    ]

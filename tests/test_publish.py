@@ -1,0 +1,129 @@
+"""The archive as researchers see it: a real Datasette over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from archive.store import Archive
+from nianbao import ingest
+from tests.conftest import FIXTURES
+
+SEED = FIXTURES / "seeds" / "000_4d0d487dab0ad5cb.txt"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("site") / "archive.db"
+    archive = Archive(db)
+    docs = [
+        *sorted((FIXTURES / "seeds").glob("*.txt")),
+        FIXTURES / "reports" / "shuyang-fgj-2023.html",
+        FIXTURES / "reports" / "huaian-city-2024.txt",
+    ]
+    ingest.add(archive, docs, timeout=30)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "nianbao", "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+            break
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def get(base: str, path: str, **params: str) -> tuple[int, dict[str, str], bytes]:
+    url = base + urllib.parse.quote(path)
+    if params:
+        url += "?" + urllib.parse.urlencode(params)
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return r.status, dict(r.headers), r.read()
+
+
+def rows(base: str, path: str, **params: str) -> list[dict]:
+    return json.loads(get(base, path, _shape="array", **params)[2])
+
+
+def test_the_reports_table_page_has_its_facets(site: str) -> None:
+    status, _, body = get(site, "/archive/reports")
+    page = body.decode()
+    assert status == 200
+    assert "安徽省" in page and "province" in page and "checks_failed" in page
+
+
+def test_applications_by_area_lists_each_agency_with_its_source(site: str) -> None:
+    found = rows(
+        site,
+        "/archive/applications_by_area.json",
+        province="安徽省",
+        level="county",
+        year_from="2019",
+        year_to="2023",
+    )
+    assert [(r["机关"], r["本年新收"], r["上年结转"]) for r in found] == [("舒城县人民政府", 31, 1)]
+    assert found[0]["原件"].startswith("/-/captures/")
+
+
+def test_failed_checks_show_the_rule_and_its_numbers(site: str) -> None:
+    (row,) = rows(site, "/archive/failed_checks.json")
+    assert row["机关"] == "靖远县石门乡人民政府" and "30" in row["明细"]
+
+
+def test_coverage_counts_reports_per_province_and_year(site: str) -> None:
+    found = {(r["省"], r["年度"]): r["报告数"] for r in rows(site, "/archive/coverage.json")}
+    assert found[("安徽省", 2020)] == 2 and found[("江苏省", 2024)] == 1
+
+
+def test_an_agencys_history_lists_its_years(site: str) -> None:
+    (row,) = rows(site, "/archive/agency_history.json", agency="淮安市人民政府")
+    assert (row["年度"], row["本年新收"], row["结转下年度"]) == (2024, 3119, 103)
+
+
+def test_carry_over_breaks_is_empty_when_no_agency_has_two_years(site: str) -> None:
+    assert rows(site, "/archive/carry_over_breaks.json") == []
+
+
+def test_search_finds_a_word_inside_a_sentence(site: str) -> None:
+    found = rows(site, "/archive/reports.json", _search="蝠牌茶业", _col="agency_name")
+    assert [r["agency_name"] for r in found] == ["金寨县花石乡人民政府"]
+
+
+def test_the_capture_link_returns_the_original_bytes(site: str) -> None:
+    (report,) = rows(site, "/archive/reports.json", agency_name="金寨县花石乡人民政府")
+    status, headers, body = get(site, f"/-/captures/{report['capture']}")
+    assert status == 200 and body == SEED.read_bytes()
+    assert headers["X-Capture-Url"].endswith(SEED.name)
+
+
+def test_every_view_exports_csv(site: str) -> None:
+    status, headers, body = get(site, "/archive/applications_wide.csv", _stream="on")
+    assert status == 200 and headers["content-type"].startswith(("text/csv", "text/plain"))
+    assert "一、本年新收政府信息公开申请数量·自然人" in body.decode("utf-8")
+
+
+def test_the_archive_is_served_read_only(site: str) -> None:
+    (db,) = json.loads(get(site, "/-/databases.json")[2])
+    assert db["is_mutable"] is False
