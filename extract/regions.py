@@ -113,18 +113,26 @@ def resolve(agency: str | None, text: str) -> tuple[Region, str | None]:
     g = gazetteer()
     peeled, rest = peel(agency or "")
     township = _township(rest)
-    mentions = g.mentions(text)
+    counted: list[Counter[str]] = []
+
+    def mentions() -> Counter[str]:
+        """The text's place names, counted only when the agency's own name leaves a doubt."""
+        if not counted:
+            counted.append(g.mentions(text))
+        return counted[0]
+
     chosen: dict[str, Place] = {}
     for name in peeled:
-        place = _pick(g.by_name[name], mentions, g)
+        places = g.by_name[name]
+        place = places[0] if len(places) == 1 else _pick(places, mentions(), g)
         chosen.setdefault(place.level, place)
     unnamed = _UNNAMED.get((agency or "")[:1]) if not chosen else None
     if unnamed in ("province", "city"):
-        named = _most_mentioned(g, mentions, unnamed)
+        named = _most_mentioned(g, mentions(), unnamed)
         if named:
             chosen[unnamed] = named
     elif "county" not in chosen and (township or not chosen):
-        county = _county_from_text(g, township, mentions, chosen)
+        county = _county_from_text(g, township, mentions(), chosen)
         if county:
             chosen["county"] = county
     _fill_parents(g, chosen)

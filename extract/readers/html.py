@@ -218,10 +218,7 @@ def _prose(text: str) -> Block:
     return Table([cells], grid=False) if cells is not None else Paragraph(text)
 
 
-def _span(el: etree._Element, name: str, cap: int) -> int:
-    value = el.get(name)
-    if value is None:
-        return 1
+def _span(value: str, cap: int) -> int:
     digits = re.sub(r"\D", "", value)[:6]
     return min(max(int(digits or 1), 1), cap)
 
@@ -239,8 +236,12 @@ def _raw_table(el: etree._Element) -> _RawTable:
             if isinstance(td.tag, str) and td.tag.lower() in ("td", "th"):
                 table.rows.append(r)
                 table.texts.append(_text_of(td))
+                rowspan, colspan = td.get("rowspan"), td.get("colspan")
                 table.spans.append(
-                    (_span(td, "rowspan", _MAX_ROWSPAN), _span(td, "colspan", _MAX_COLSPAN))
+                    (
+                        1 if rowspan is None else _span(rowspan, _MAX_ROWSPAN),
+                        1 if colspan is None else _span(colspan, _MAX_COLSPAN),
+                    )
                 )
     return table
 
