@@ -162,13 +162,11 @@ def wide_labels(section: str) -> dict[str, str]:
 
 @migrations()
 def m003_search(db: Database) -> None:
-    """Full-text search of report text: FTS5 with the trigram tokenizer finds any string of three
-    or more characters inside a sentence, Chinese or not, without a segmenter."""
-    db.table("reports").enable_fts(
-        ["title", "agency_name", "text"],
-        fts_version="FTS5",
-        tokenize="trigram",
-        create_triggers=True,
+    """Full-text search of report text: bigrams and single characters (archive/search.py), in a
+    contentless FTS5 table whose rowid is the report's rowid."""
+    db.execute(
+        "create virtual table reports_search using fts5(bigrams, unigrams, content='',"
+        " tokenize='unicode61 remove_diacritics 0')"
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from archive import search
 from archive.blobs import BlobStore
 from archive.schema import SECTIONS, migrate, wide_labels
 from extract.model import Report
@@ -199,10 +200,26 @@ class Archive:
             },
             pk="id",
         )
+        self._index(report_id, report.text, existing["text"] if existing else None)
         source = existing["capture"] if existing else capture["id"]
         for table in ("cells", "checks", "warnings", *(f"{s}_wide" for s in SECTIONS)):
             self.db.execute(f"delete from [{table}] where report = ?", [report_id])
         self._children(report_id, report, source)
+
+    def _index(self, report_id: str, text: str, old: str | None) -> None:
+        """Keep the search index in step with the report's text (a contentless index forgets
+        a text only when given it back)."""
+        rowid = self.db.execute("select rowid from reports where id = ?", [report_id]).fetchone()[0]
+        if old is not None:
+            self.db.execute(
+                "insert into reports_search (reports_search, rowid, bigrams, unigrams)"
+                " values ('delete', ?, ?, ?)",
+                [rowid, *search.tokens(old)],
+            )
+        self.db.execute(
+            "insert into reports_search (rowid, bigrams, unigrams) values (?, ?, ?)",
+            [rowid, *search.tokens(text)],
+        )
 
     def _children(self, report_id: str, report: Report, capture: str) -> None:
         self.db.table("cells").insert_all(

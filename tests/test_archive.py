@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from archive import search
 from archive.blobs import BlobError, BlobStore
 from archive.schema import migrations, wide_labels
 from archive.store import Archive
@@ -157,3 +158,26 @@ def test_adding_a_folder_walks_it(archive: Archive, tmp_path: Path) -> None:
     assert len(files) == 10
     tally = ingest.add(archive, files, timeout=30)
     assert tally.reports == 5 and len(tally.failures) == 5
+
+
+def test_the_search_index_follows_reprocessing_without_duplicates(archive: Archive) -> None:
+    ingest.add(archive, [SEED, SHUYANG], timeout=30)
+    ingest.reprocess(archive, timeout=30)
+    ingest.reprocess(archive, timeout=30)
+    hits = archive.db.execute(
+        "select rowid from reports_search where reports_search match ?",
+        [search.query("蝠牌茶业")],
+    ).fetchall()
+    assert len(hits) == 1
+
+
+def test_a_changed_text_leaves_nothing_of_the_old_one_in_the_index(archive: Archive) -> None:
+    ingest.add(archive, [SEED], timeout=30)
+    (report,) = archive.db.table("reports").rows
+    archive._index(report["id"], "新的文本只谈预算", report["text"])
+
+    def found(words: str) -> int:
+        sql = "select count(*) from reports_search where reports_search match ?"
+        return archive.db.execute(sql, [search.query(words)]).fetchone()[0]
+
+    assert (found("蝠牌茶业"), found("预算")) == (0, 1)

@@ -106,9 +106,23 @@ def test_carry_over_breaks_is_empty_when_no_agency_has_two_years(site: str) -> N
     assert rows(site, "/archive/carry_over_breaks.json") == []
 
 
+def search(site: str, words: str) -> list[str]:
+    found = rows(site, "/archive/reports.json", _search=words, _col="agency_name")
+    return sorted(r["agency_name"] for r in found)
+
+
 def test_search_finds_a_word_inside_a_sentence(site: str) -> None:
-    found = rows(site, "/archive/reports.json", _search="蝠牌茶业", _col="agency_name")
-    assert [r["agency_name"] for r in found] == ["金寨县花石乡人民政府"]
+    assert search(site, "蝠牌茶业") == ["金寨县花石乡人民政府"]
+
+
+def test_search_finds_a_two_character_word(site: str) -> None:
+    assert search(site, "雨露") == ["金寨县花石乡人民政府"]
+    assert len(search(site, "复议")) == 7
+
+
+def test_search_finds_a_single_character_and_requires_every_term(site: str) -> None:
+    assert search(site, "蝠") == ["金寨县花石乡人民政府"]
+    assert search(site, "蝠牌 淮安") == []
 
 
 def test_the_capture_link_returns_the_original_bytes(site: str) -> None:

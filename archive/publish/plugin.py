@@ -9,6 +9,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
+from archive import search
 from archive.blobs import BlobError, BlobStore
 
 # Types a browser may render inline; anything else is offered as a download.
@@ -44,6 +45,13 @@ def _guess(fmt: str | None) -> str:
         "pdf": "application/pdf",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     }.get(fmt or "", "application/octet-stream")
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn: Any) -> None:
+    """Datasette's search box, any length of Chinese: queries become the phrases the archive
+    indexes (archive/search.py). Last, so it replaces Datasette's own escape_fts."""
+    conn.create_function("escape_fts", 1, search.query)
 
 
 @hookimpl
