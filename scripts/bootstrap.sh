@@ -26,6 +26,13 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv 2>/dev/null || { rm -rf .venv; apt_install python3-venv; "$PY" -m venv .venv; }
 fi
 
+# Debian's Chromium for the browser tests and the crawler's script-built pages (Playwright's own
+# browser download cannot work offline), and a CJK font so its pages and screenshots read.
+if ! command -v chromium >/dev/null 2>&1 || [ ! -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then
+  echo "bootstrap: installing Debian's chromium and a CJK font" >&2
+  apt_install chromium fonts-wqy-zenhei
+fi
+
 stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "bootstrap: installing nianbao into .venv (first run takes a minute)" >&2

@@ -1,9 +1,19 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from archive.store import Archive
+from nianbao import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -29,3 +39,37 @@ def fixtures() -> Path:
 
 def load_expected(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("site") / "archive.db"
+    archive = Archive(db)
+    docs = [
+        *sorted((FIXTURES / "seeds").glob("*.txt")),
+        FIXTURES / "reports" / "shuyang-fgj-2023.html",
+        FIXTURES / "reports" / "huaian-city-2024.txt",
+    ]
+    ingest.add(archive, docs, timeout=30)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "nianbao", "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+            break
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)

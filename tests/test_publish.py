@@ -3,56 +3,12 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 
-import pytest
-
-from archive.store import Archive
-from nianbao import ingest
 from tests.conftest import FIXTURES
 
 SEED = FIXTURES / "seeds" / "000_4d0d487dab0ad5cb.txt"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("site") / "archive.db"
-    archive = Archive(db)
-    docs = [
-        *sorted((FIXTURES / "seeds").glob("*.txt")),
-        FIXTURES / "reports" / "shuyang-fgj-2023.html",
-        FIXTURES / "reports" / "huaian-city-2024.txt",
-    ]
-    ingest.add(archive, docs, timeout=30)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "nianbao", "serve", "--db", str(db), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.1)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
 
 
 def get(base: str, path: str, **params: str) -> tuple[int, dict[str, str], bytes]:

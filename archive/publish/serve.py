@@ -23,26 +23,14 @@ def command(db: Path, host: str, port: int) -> list[str]:
     """The datasette command line: immutable (no write path), metadata in a temporary file."""
     meta = Path(tempfile.mkdtemp(prefix="nianbao-")) / "metadata.json"
     meta.write_text(json.dumps(metadata_for(db), ensure_ascii=False), encoding="utf-8")
-    return [
-        sys.executable,
-        "-m",
-        "datasette",
-        "serve",
-        "--immutable",
-        str(db),
-        "--metadata",
-        str(meta),
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--setting",
-        "sql_time_limit_ms",
-        "5000",
-        "--setting",
-        "facet_time_limit_ms",
-        "1000",
-        "--setting",
-        "allow_download",
-        "off",
-    ]
+    settings = {
+        "sql_time_limit_ms": 5000,
+        "facet_time_limit_ms": 1000,
+        "allow_download": "off",  # the archive's bytes are served capture by capture
+        "truncate_cells_html": 160,  # a report's full text would swamp the table
+    }
+    args = [sys.executable, "-m", "datasette", "serve", "--immutable", str(db)]
+    args += ["--metadata", str(meta), "--host", host, "--port", str(port)]
+    for name, value in settings.items():
+        args += ["--setting", name, str(value)]
+    return args
