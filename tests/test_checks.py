@@ -90,11 +90,15 @@ def test_carried_over_matches_the_previous_years_carried_forward() -> None:
     assert not check.ok and "2020 carried_forward 3" in check.detail
 
 
-def test_every_real_report_in_the_corpus_passes_its_own_table_arithmetic() -> None:
+def test_every_real_report_in_the_corpus_fails_exactly_the_checks_it_breaks() -> None:
+    """Real reports pass their own arithmetic, but for those whose expected file lists what
+    they break (pingtan-2020: its outcomes add to more than its total)."""
     from extract import extract
-    from tests.conftest import golden_corpus
+    from tests.conftest import golden_corpus, load_expected
 
-    for doc, _ in golden_corpus():
+    for doc, expected in golden_corpus():
         report = extract(doc.read_bytes())
-        failed = [c for c in report.checks if not c.ok and not c.rule.startswith("prose")]
-        assert failed == [], doc.name
+        failed = sorted(
+            c.rule for c in report.checks if not c.ok and not c.rule.startswith("prose")
+        )
+        assert failed == load_expected(expected).get("failed_checks", []), doc.name
