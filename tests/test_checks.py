@@ -92,7 +92,7 @@ def test_carried_over_matches_the_previous_years_carried_forward() -> None:
 
 def test_every_real_report_in_the_corpus_fails_exactly_the_checks_it_breaks() -> None:
     """Real reports pass their own arithmetic, but for those whose expected file lists what
-    they break (pingtan-2020: its outcomes add to more than its total)."""
+    they break (`failed_checks`)."""
     from extract import extract
     from tests.conftest import golden_corpus, load_expected
 
