@@ -63,7 +63,7 @@ def test_a_query_page_draws_a_chart(browser: object, site: str) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page.goto(site + "/archive/coverage")
     page.click("text=Show charting options")
-    page.select_option("select[name=mark]", "bar")
+    page.check("input[name=mark][value=bar]")
     page.select_option("select[name=x_column]", "省")
     page.select_option("select[name=y_column]", "报告数")
     page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=15000)
