@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlite_utils import Database, Migrations
 
 from extract import schema as cells_schema
@@ -110,10 +112,14 @@ def m001_core(db: Database) -> None:
             "checks_failed": int,
             "warnings": str,
             "extractor": str,
-            "text": str,
         },
         pk="id",
         foreign_keys=[("agency", "agencies", "id"), ("capture", "captures", "id")],
+    )
+    # A report's text lives apart: the reports table stays narrow, so facets and pages over
+    # hundreds of thousands of rows scan megabytes, not gigabytes.
+    db.table("report_texts").create(
+        {"report": str, "text": str}, pk="report", foreign_keys=[("report", "reports", "id")]
     )
     db.table("reports").create_index(["agency", "year"])
     db.table("reports").create_index(["province", "level", "year"])
@@ -149,6 +155,7 @@ def m002_wide_tables(db: Database) -> None:
         )
 
 
+@lru_cache(maxsize=4)
 def wide_labels(section: str) -> dict[str, str]:
     """Cell key → its column label in the wide table, in the official order, both templates."""
     labels: dict[str, str] = {}

@@ -25,7 +25,7 @@ def tokens(text: str) -> tuple[str, str]:
     unigrams: list[str] = []
     for run in _RUNS.findall(text or ""):
         if _CJK.match(run):
-            bigrams.extend(run[i : i + 2] for i in range(len(run) - 1))
+            bigrams.extend(map(str.__add__, run[:-1], run[1:]))
             unigrams.extend(run)
         else:
             bigrams.append(run.lower())

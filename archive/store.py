@@ -64,11 +64,32 @@ class Archive:
             run, {"ended_at": now(), "captures": captures, "reports": reports, "failures": failures}
         )
 
+    def _one(self, sql: str, params: list) -> dict | None:
+        cursor = self.db.execute(sql, params)
+        row = cursor.fetchone()
+        return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else None
+
+    def _insert(self, table: str, row: dict, upsert_on: str | None = None) -> None:
+        """One row by plain SQL (the loader's hot path; sqlite-utils would re-read the schema
+        on every call): ignored if its key exists, or updated in place (keeping its rowid)."""
+        columns = ", ".join(f"[{c}]" for c in row)
+        marks = ", ".join("?" * len(row))
+        if upsert_on is None:
+            sql = f"insert or ignore into [{table}] ({columns}) values ({marks})"
+        else:
+            sets = ", ".join(f"[{c}] = excluded.[{c}]" for c in row if c != upsert_on)
+            sql = (
+                f"insert into [{table}] ({columns}) values ({marks})"
+                f" on conflict ([{upsert_on}]) do update set {sets}"
+            )
+        self.db.execute(sql, list(row.values()))
+
     def store(self, capture: Capture, run: str, format: str | None = None) -> str:
         """Keep the bytes and their provenance; the same bytes from the same place once."""
         sha = self.blobs.put(capture.data)
         capture_id = f"{sha[:16]}-{hashlib.sha1(capture.url.encode()).hexdigest()[:8]}"
-        self.db.table("captures").insert(
+        self._insert(
+            "captures",
             {
                 "id": capture_id,
                 "url": capture.url,
@@ -84,7 +105,6 @@ class Archive:
                 "portal": capture.portal,
                 "error": capture.error,
             },
-            ignore=True,
         )
         return capture_id
 
@@ -92,34 +112,40 @@ class Archive:
         yield from self.db.table("captures").rows_where(order_by="fetched_at, id")
 
     def read(self, capture_id: str) -> bytes:
-        row = self.db.table("captures").get(capture_id)
+        row = self._one("select sha256 from captures where id = ?", [capture_id])
+        if row is None:
+            raise KeyError(f"no capture {capture_id}")
         return self.blobs.get(row["sha256"])
 
     def load(self, capture_id: str, report: Report, extractor: str) -> str | None:
         """File a capture's report under its (agency, year) version; None, with the reason on
         the capture, when the document gives no report."""
-        capture = self.db.table("captures").get(capture_id)
+        capture = self._one("select * from captures where id = ?", [capture_id])
+        if capture is None:
+            raise KeyError(f"no capture {capture_id}")
         failure = _failure(report)
-        with self.db.conn:
+        with self.db.atomic():
             if failure:
-                self.db.table("captures").update(
-                    capture_id, {"extracted": "failed", "extract_error": failure}
+                self.db.execute(
+                    "update captures set extracted = 'failed', extract_error = ? where id = ?",
+                    [failure, capture_id],
                 )
                 return None
             agency = self._agency(report)
             report_id = self._version(agency, report, capture)
             self._write(report_id, agency, report, capture, extractor)
-            self.db.table("captures").update(
-                capture_id, {"extracted": report_id, "extract_error": None}
+            self.db.execute(
+                "update captures set extracted = ?, extract_error = null where id = ?",
+                [report_id, capture_id],
             )
         return report_id
 
     def _agency(self, report: Report) -> str:
         r = report.region
-        code = r.code or "000000"
-        agency_id = f"{code}-{report.agency_key or report.agency}"
+        agency_id = f"{r.code or '000000'}-{report.agency_key or report.agency}"
         if r.code:
-            self.db.table("regions").insert(
+            self._insert(
+                "regions",
                 {
                     "code": r.code,
                     "province": r.province,
@@ -127,9 +153,9 @@ class Archive:
                     "county": r.county,
                     "level": report.level,
                 },
-                ignore=True,
             )
-        self.db.table("agencies").insert(
+        self._insert(
+            "agencies",
             {
                 "id": agency_id,
                 "name": report.agency,
@@ -140,43 +166,41 @@ class Archive:
                 "township": r.township,
                 "division_code": r.code,
             },
-            ignore=True,
         )
         return agency_id
 
     def _version(self, agency: str, report: Report, capture: dict) -> str:
         """The version these bytes are: an existing one, or the next."""
-        versions = list(
-            self.db.table("reports").rows_where(
-                "agency = ? and year = ?", [agency, report.year], order_by="version"
-            )
-        )
-        for v in versions:
-            if v["sha256"] == capture["sha256"]:
-                return v["id"]
-        version = len(versions) + 1
+        versions = self.db.execute(
+            "select id, sha256 from reports where agency = ? and year = ? order by version",
+            [agency, report.year],
+        ).fetchall()
+        for report_id, sha256 in versions:
+            if sha256 == capture["sha256"]:
+                return report_id
         self.db.execute(
             "update reports set latest = 0 where agency = ? and year = ?", [agency, report.year]
         )
-        return f"{agency}-{report.year}-v{version}"
+        return f"{agency}-{report.year}-v{len(versions) + 1}"
 
     def _write(
         self, report_id: str, agency: str, report: Report, capture: dict, extractor: str
     ) -> None:
-        version = int(report_id.rsplit("-v", 1)[1])
-        existing = (
-            self.db.table("reports").get(report_id)
-            if self.db.table("reports").count_where("id = ?", [report_id])
-            else None
+        existing = self._one(
+            "select r.latest, r.capture, t.text from reports r"
+            " left join report_texts t on t.report = r.id where r.id = ?",
+            [report_id],
         )
+        source = existing["capture"] if existing else capture["id"]
         r = report.region
-        self.db.table("reports").upsert(
+        self._insert(
+            "reports",
             {
                 "id": report_id,
                 "agency": agency,
                 "agency_name": report.agency,
                 "year": report.year,
-                "version": version,
+                "version": int(report_id.rsplit("-v", 1)[1]),
                 "latest": existing["latest"] if existing else 1,
                 "level": report.level,
                 "province": r.province,
@@ -188,7 +212,7 @@ class Archive:
                 "title": report.title,
                 "source_url": capture["url"],
                 "document_url": capture["final_url"],
-                "capture": existing["capture"] if existing else capture["id"],
+                "capture": source,
                 "published": report.published,
                 "sha256": capture["sha256"],
                 "format": report.format,
@@ -196,12 +220,11 @@ class Archive:
                 "checks_failed": sum(not c.ok for c in report.checks),
                 "warnings": ",".join(sorted({w.code for w in report.warnings})),
                 "extractor": extractor,
-                "text": report.text,
             },
-            pk="id",
+            upsert_on="id",
         )
+        self._insert("report_texts", {"report": report_id, "text": report.text}, upsert_on="report")
         self._index(report_id, report.text, existing["text"] if existing else None)
-        source = existing["capture"] if existing else capture["id"]
         for table in ("cells", "checks", "warnings", *(f"{s}_wide" for s in SECTIONS)):
             self.db.execute(f"delete from [{table}] where report = ?", [report_id])
         self._children(report_id, report, source)
@@ -222,40 +245,46 @@ class Archive:
         )
 
     def _children(self, report_id: str, report: Report, capture: str) -> None:
-        self.db.table("cells").insert_all(
-            {
-                "report": report_id,
-                "key": key,
-                "section": key.split(".")[0],
-                "row": key.split(".")[1],
-                "column": key.split(".")[2],
-                "value": value,
-                "raw": report.raw.get(key),
-                "unit": report.units.get(key),
-                "capture": capture,
-            }
-            for key, value in report.cells.items()
+        """Cells, checks, warnings and wide rows: plain executemany, the load's hot path."""
+        run = self.db.conn.executemany
+        run(
+            "insert into cells (report, key, section, row, column, value, raw, unit, capture)"
+            " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    report_id,
+                    key,
+                    *key.split(".", 2),
+                    value,
+                    report.raw.get(key),
+                    report.units.get(key),
+                    capture,
+                )
+                for key, value in report.cells.items()
+            ],
         )
-        self.db.table("checks").insert_all(
-            {"report": report_id, "rule": c.rule, "ok": int(c.ok), "detail": c.detail}
-            for c in report.checks
+        run(
+            "insert into checks (report, rule, ok, detail) values (?, ?, ?, ?)",
+            [(report_id, c.rule, int(c.ok), c.detail) for c in report.checks],
         )
-        self.db.table("warnings").insert_all(
-            {
-                "report": report_id,
-                "seq": i,
-                "code": w.code,
-                "table_name": w.table,
-                "detail": w.detail,
-                "keys": json.dumps(w.keys) if w.keys else None,
-            }
-            for i, w in enumerate(report.warnings)
+        run(
+            "insert into warnings (report, seq, code, table_name, detail, keys)"
+            " values (?, ?, ?, ?, ?, ?)",
+            [
+                (report_id, i, w.code, w.table, w.detail, json.dumps(w.keys) if w.keys else None)
+                for i, w in enumerate(report.warnings)
+            ],
         )
         for section in SECTIONS:
             labels = wide_labels(section)
-            row = {labels[k]: v for k, v in report.cells.items() if k in labels}
-            if row:
-                self.db.table(f"{section}_wide").insert({"report": report_id, **row})
+            keys = [k for k in labels if k in report.cells]
+            if keys:
+                columns = ", ".join(f"[{labels[k]}]" for k in keys)
+                marks = ", ".join("?" * (len(keys) + 1))
+                self.db.execute(
+                    f"insert into [{section}_wide] (report, {columns}) values ({marks})",
+                    [report_id, *(report.cells[k] for k in keys)],
+                )
 
 
 def _failure(report: Report) -> str | None:

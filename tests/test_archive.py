@@ -173,8 +173,8 @@ def test_the_search_index_follows_reprocessing_without_duplicates(archive: Archi
 
 def test_a_changed_text_leaves_nothing_of_the_old_one_in_the_index(archive: Archive) -> None:
     ingest.add(archive, [SEED], timeout=30)
-    (report,) = archive.db.table("reports").rows
-    archive._index(report["id"], "新的文本只谈预算", report["text"])
+    (row,) = archive.db.table("report_texts").rows
+    archive._index(row["report"], "新的文本只谈预算", row["text"])
 
     def found(words: str) -> int:
         sql = "select count(*) from reports_search where reports_search match ?"
