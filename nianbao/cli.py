@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,16 @@ def open_archive(path: Path) -> Archive:
         return Archive(path)
     except Exception as e:  # a locked, read-only or corrupt file: say which and why
         raise click.ClickException(f"cannot open the archive {path}: {e}") from e
+
+
+@contextmanager
+def archive_errors(path: Path) -> Iterator[None]:
+    """A database that is locked, full or unwritable is a one-line error; each report's load
+    is one transaction, so nothing is left half-written."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as e:
+        raise click.ClickException(f"the archive {path}: {e}; loads so far are kept whole") from e
 
 
 def report_tally(tally: ingest.Tally) -> None:
@@ -121,10 +133,13 @@ def add(paths: tuple[Path, ...], db_path: Path, timeout: int) -> None:
     """
     archive = open_archive(db_path)
     files = list(ingest.files_under(paths))
-    with click.progressbar(
-        files, label="adding", file=sys.stderr, item_show_func=lambda p: p.name if p else ""
-    ) as bar:
-        tally = ingest.add(archive, list(bar), timeout)
+    with (
+        archive_errors(db_path),
+        click.progressbar(
+            files, label="adding", file=sys.stderr, item_show_func=lambda p: p.name if p else ""
+        ) as bar,
+    ):
+        tally = ingest.add(archive, files, timeout, tick=lambda p: bar.update(1, p))
     report_tally(tally)
 
 
@@ -137,7 +152,8 @@ def reprocess(db_path: Path, timeout: int) -> None:
     Example: nianbao reprocess --db data/archive.db
     """
     archive = open_archive(db_path)
-    report_tally(ingest.reprocess(archive, timeout))
+    with archive_errors(db_path):
+        report_tally(ingest.reprocess(archive, timeout))
 
 
 @cli.command()

@@ -83,3 +83,21 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(name: str) 
     done = run(name, "--help")
     assert done.returncode == 0 and "Example:" in done.stdout
     assert f"nianbao {name}" in README
+
+
+def test_a_locked_archive_is_a_one_line_error_and_nothing_half_written(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "archive.db"
+    assert run("add", SEED, "--db", db).returncode == 0
+    holder = sqlite3.connect(db)
+    holder.execute("begin exclusive")
+    try:
+        done = run("add", FIXTURES / "reports" / "shuyang-fgj-2023.html", "--db", db)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "locked" in done.stderr
+    reports = sqlite3.connect(db).execute("select count(*) from reports").fetchone()[0]
+    assert reports == 1
