@@ -154,19 +154,7 @@ class Archive:
                     "level": report.level,
                 },
             )
-        self._insert(
-            "agencies",
-            {
-                "id": agency_id,
-                "name": report.agency,
-                "level": report.level,
-                "province": r.province,
-                "city": r.city,
-                "county": r.county,
-                "township": r.township,
-                "division_code": r.code,
-            },
-        )
+        self._insert("agencies", {"id": agency_id, "name": report.agency, **_place(report)})
         return agency_id
 
     def _version(self, agency: str, report: Report, capture: dict) -> str:
@@ -192,7 +180,6 @@ class Archive:
             [report_id],
         )
         source = existing["capture"] if existing else capture["id"]
-        r = report.region
         self._insert(
             "reports",
             {
@@ -202,12 +189,7 @@ class Archive:
                 "year": report.year,
                 "version": int(report_id.rsplit("-v", 1)[1]),
                 "latest": existing["latest"] if existing else 1,
-                "level": report.level,
-                "province": r.province,
-                "city": r.city,
-                "county": r.county,
-                "township": r.township,
-                "division_code": r.code,
+                **_place(report),
                 "template": report.template,
                 "title": report.title,
                 "source_url": capture["url"],
@@ -285,6 +267,19 @@ class Archive:
                     f"insert into [{section}_wide] (report, {columns}) values ({marks})",
                     [report_id, *(report.cells[k] for k in keys)],
                 )
+
+
+def _place(report: Report) -> dict[str, str | None]:
+    """Where an agency sits, as the agencies and reports tables both hold it."""
+    r = report.region
+    return {
+        "level": report.level,
+        "province": r.province,
+        "city": r.city,
+        "county": r.county,
+        "township": r.township,
+        "division_code": r.code,
+    }
 
 
 def _failure(report: Report) -> str | None:
