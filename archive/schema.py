@@ -124,21 +124,20 @@ def m001_core(db: Database) -> None:
     db.table("reports").create_index(["agency", "year"])
     db.table("reports").create_index(["province", "level", "year"])
     # NUMERIC, not REAL: a count stays an integer (243, not 243.0), an amount keeps its decimals.
+    # WITHOUT ROWID: 200 rows per report, stored once in key order, with no second index.
     db.execute(
         "create table cells (report text references reports(id), key text, section text,"
         " row text, column text, value numeric, raw text, unit text,"
-        " capture text references captures(id), primary key (report, key))"
+        " capture text references captures(id), primary key (report, key)) without rowid"
     )
-    db.table("checks").create(
-        {"report": str, "rule": str, "ok": int, "detail": str},
-        pk=("report", "rule"),
-        foreign_keys=[("report", "reports", "id")],
+    db.execute(
+        "create table checks (report text references reports(id), rule text, ok integer,"
+        " detail text, primary key (report, rule)) without rowid"
     )
     db.table("checks").create_index(["ok"])
-    db.table("warnings").create(
-        {"report": str, "seq": int, "code": str, "table_name": str, "detail": str, "keys": str},
-        pk=("report", "seq"),
-        foreign_keys=[("report", "reports", "id")],
+    db.execute(
+        "create table warnings (report text references reports(id), seq integer, code text,"
+        " table_name text, detail text, keys text, primary key (report, seq)) without rowid"
     )
     db.table("warnings").create_index(["code"])
 
@@ -151,7 +150,7 @@ def m002_wide_tables(db: Database) -> None:
         columns = ", ".join(f"[{label}] numeric" for label in wide_labels(section).values())
         db.execute(
             f"create table [{section}_wide] (report text primary key references reports(id),"
-            f" {columns})"
+            f" {columns}) without rowid"
         )
 
 
