@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
+from archive.publish.serve import metadata_for
+from archive.store import Archive
 from tests.conftest import FIXTURES
 
 SEED = FIXTURES / "seeds" / "000_4d0d487dab0ad5cb.txt"
@@ -97,3 +100,14 @@ def test_every_view_exports_csv(site: str) -> None:
 def test_the_archive_is_served_read_only(site: str) -> None:
     (db,) = json.loads(get(site, "/-/databases.json")[2])
     assert db["is_mutable"] is False
+
+
+def test_every_table_and_column_is_titled_and_described(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive.db")
+    described = metadata_for(archive.path)["databases"]["archive"]["tables"]
+    tables = [t for t in archive.db.table_names() if not t.startswith(("_", "reports_search"))]
+    for table in tables:
+        meta = described[table]
+        assert meta.get("title"), table
+        missing = set(archive.db.table(table).columns_dict) - set(meta.get("columns", {}))
+        assert not missing, (table, missing)

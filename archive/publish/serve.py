@@ -10,11 +10,19 @@ from pathlib import Path
 
 import yaml
 
+from archive.schema import SECTIONS, wide_labels
+
 
 def metadata_for(db: Path) -> dict:
     """The bundled metadata, keyed by the database's name as Datasette calls it (its stem)."""
     text = resources.files("archive.publish").joinpath("metadata.yaml").read_text("utf-8")
     meta = yaml.safe_load(text)
+    tables = meta["databases"]["archive"]["tables"]
+    for section in SECTIONS:  # each Chinese column label, described by its canonical cell
+        tables[f"{section}_wide"]["columns"] = {
+            "report": "报告 / Report",
+            **{label: f"{label} / {key}" for key, label in wide_labels(section).items()},
+        }
     meta["databases"] = {db.stem: meta["databases"]["archive"]}
     return meta
 
