@@ -111,3 +111,24 @@ def test_every_table_and_column_is_titled_and_described(tmp_path: Path) -> None:
         assert meta.get("title"), table
         missing = set(archive.db.table(table).columns_dict) - set(meta.get("columns", {}))
         assert not missing, (table, missing)
+
+
+def canned(name: str) -> str:
+    return metadata_for(Path("archive.db"))["databases"]["archive"]["queries"][name]["sql"]
+
+
+def test_carry_over_breaks_find_an_agency_whose_years_disagree(tmp_path: Path) -> None:
+    from nianbao import ingest
+
+    later = tmp_path / "huashi-2021.txt"
+    text = SEED.read_text(encoding="utf-8").replace("2020年", "2021年")
+    lines = text.split("\n")
+    at = lines.index("\t二、上年结转政府信息公开申请数量")
+    lines[at + 1], lines[at + 7] = "\t2", "\t2"  # carried over 2, the 2020 report forwarded 0
+    later.write_text("\n".join(lines), encoding="utf-8")
+    archive = Archive(tmp_path / "archive.db")
+    ingest.add(archive, [SEED, later], timeout=30)
+    found = [dict(r) for r in archive.db.query(canned("carry_over_breaks"))]
+    assert [(r["机关"], r["年度"], r["结转下年度"], r["次年上年结转"]) for r in found] == [
+        ("金寨县花石乡人民政府", 2020, 0, 2)
+    ]
