@@ -181,3 +181,17 @@ def test_a_changed_text_leaves_nothing_of_the_old_one_in_the_index(archive: Arch
         return archive.db.execute(sql, [search.query(words)]).fetchone()[0]
 
     assert (found("蝠牌茶业"), found("预算")) == (0, 1)
+
+
+def test_a_full_disk_leaves_nothing_half_written(archive: Archive) -> None:
+    import sqlite3
+
+    ingest.add(archive, [SEED], timeout=30)
+    before = counts(archive)
+    pages = archive.db.execute("pragma page_count").fetchone()[0]
+    archive.db.execute(f"pragma max_page_count = {pages + 2}")
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        ingest.add(archive, [SHUYANG], timeout=30)
+    after = counts(archive)
+    assert after["reports"] == before["reports"] and after["cells"] == before["cells"]
+    assert archive.db.execute("select count(*) from report_texts").fetchone()[0] == 1
