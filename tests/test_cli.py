@@ -101,3 +101,14 @@ def test_a_locked_archive_is_a_one_line_error_and_nothing_half_written(tmp_path:
     assert "locked" in done.stderr
     reports = sqlite3.connect(db).execute("select count(*) from reports").fetchone()[0]
     assert reports == 1
+
+
+def test_export_writes_a_bom_csv_and_lists_valid_values_for_a_wrong_one(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    run("add", SEED, "--db", db)
+    out = tmp_path / "anhui.csv"
+    done = run("export", "--db", db, "--province", "安徽省", "--table", "applications", "-o", out)
+    assert done.returncode == 0 and "1 reports exported" in done.stderr
+    assert out.read_bytes().startswith("\ufeff报告编号,机关".encode())
+    wrong = run("export", "--db", db, "--province", "安徽")
+    assert wrong.returncode == 1 and "valid: 安徽省" in wrong.stderr
