@@ -45,8 +45,9 @@ def test_the_front_page_lists_the_archive(browser: object, site: str) -> None:
 def test_a_report_page_shows_its_figures_and_links_the_original(browser: object, site: str) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page.goto(site + "/archive/reports?agency_name=金寨县花石乡人民政府")
-    page.click("text=341524-金寨县花石乡人民政府-2020-v1")
-    assert "安徽省" in page.content()
+    with page.expect_navigation():
+        page.click("text=341524-金寨县花石乡人民政府-2020-v1")
+    page.wait_for_selector("text=安徽省")
     link = page.locator("a", has_text="原件 / original").first
     href = link.get_attribute("href")
     assert href is not None and href.startswith("/-/captures/")
