@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from extract import checks, mapper, metadata, regions, sections, sniff
 from extract.model import Document, Paragraph, Report
 from extract.readers import html, text
@@ -120,7 +118,3 @@ def _charset(content_type: str | None) -> str | None:
     if content_type and "charset=" in content_type.lower():
         return content_type.lower().split("charset=")[-1].split(";")[0].strip()
     return None
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

@@ -20,8 +20,6 @@ APPLICANT_COLUMNS = (
 )
 REVIEW_GROUPS = ("review", "litigation_direct", "litigation_after_review")
 REVIEW_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
-# Cells that hold an amount of money rather than a count.
-AMOUNT_COLUMNS = frozenset({"amount"})
 
 
 @dataclass(frozen=True)
