@@ -33,6 +33,27 @@ def test_the_reports_table_page_has_its_facets(site: str) -> None:
     assert "安徽省" in page and "province" in page and "checks_failed" in page
 
 
+def facets(site: str, **params: str) -> dict[str, dict[str, int]]:
+    page = json.loads(get(site, "/archive/reports.json", **params)[2])
+    return {
+        name: {str(v["value"]): v["count"] for v in facet["results"]}
+        for name, facet in page["facet_results"].items()
+    }
+
+
+def test_browsing_reports_counts_them_by_province_level_year_and_checks(site: str) -> None:
+    found = facets(site)
+    assert set(found) >= {"province", "city", "level", "year", "template", "checks_failed"}
+    assert found["province"]["安徽省"] == 2 and found["year"]["2024"] == 1
+
+
+def test_a_search_lists_its_matches_and_facets_them_only_when_asked(site: str) -> None:
+    assert facets(site, _search="复议") == {}
+    assert facets(site, _search="复议", _facet="province") == {
+        "province": {"安徽省": 2, "江苏省": 2, "江西省": 1, "河南省": 1, "甘肃省": 1}
+    }
+
+
 def test_applications_by_area_lists_each_agency_with_its_source(site: str) -> None:
     found = rows(
         site,

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from datasette import hookimpl
+from datasette.facets import ColumnFacet
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
@@ -52,6 +53,34 @@ def prepare_connection(conn: Any) -> None:
     """Datasette's search box, any length of Chinese: queries become the phrases the archive
     indexes (archive/search.py). Last, so it replaces Datasette's own escape_fts."""
     conn.create_function("escape_fts", 1, search.query)
+
+
+class BrowseFacet(ColumnFacet):
+    """A column facet shown while browsing, left out of search results unless asked for.
+
+    Each facet re-runs the page's query; over a search that matches most of 300,000 reports
+    that is seconds, so a search page counts its matches and lists them, and a reader adds a
+    facet (`_facet=province`) when they want one. Metadata names these as `{browse: column}`.
+    """
+
+    type = "browse"
+
+    def get_configs(self) -> list[dict]:
+        if self.request.args.get("_search"):
+            return []
+        asked = set(self.request.args.getlist("_facet"))
+        return [c for c in super().get_configs() if c["config"]["simple"] not in asked]
+
+    async def facet_results(self) -> tuple[list[dict], list[str]]:
+        results, timed_out = await super().facet_results()
+        for result in results:
+            result["type"] = "column"  # rendered as the column facet it is
+        return results, timed_out
+
+
+@hookimpl
+def register_facet_classes() -> list[type]:
+    return [BrowseFacet]
 
 
 @hookimpl
