@@ -186,6 +186,17 @@ def m004_page_indexes(db: Database) -> None:
         reports.create_index([column])
 
 
+@migrations()
+def m005_crawled_captures(db: Database) -> None:
+    """What a crawl knows of a capture beyond its bytes: why it was fetched (robots, list, page,
+    attachment), how, and from which page it was linked (an attachment's report page)."""
+    captures = db.table("captures")
+    captures.add_column("role", str)
+    captures.add_column("method", str)
+    captures.add_column("referrer", str)
+    captures.create_index(["run", "role"])
+
+
 def migrate(db: Database) -> None:
     """Bring a database of any earlier schema version up to this one."""
     migrations.apply(db)

@@ -42,6 +42,9 @@ class Capture:
     content_type: str | None = None
     portal: str | None = None
     error: str | None = None
+    role: str | None = None  # robots, list, page, attachment; None for a local file
+    method: str | None = None
+    referrer: str | None = None  # the page that linked it
 
 
 class Archive:
@@ -104,6 +107,9 @@ class Archive:
                 "run": run,
                 "portal": capture.portal,
                 "error": capture.error,
+                "role": capture.role,
+                "method": capture.method,
+                "referrer": capture.referrer,
             },
         )
         return capture_id
@@ -192,7 +198,7 @@ class Archive:
                 **_place(report),
                 "template": report.template,
                 "title": report.title,
-                "source_url": capture["url"],
+                "source_url": capture["referrer"] or capture["url"],
                 "document_url": capture["final_url"],
                 "capture": source,
                 "published": report.published,

@@ -1,10 +1,28 @@
-"""Polite defaults for every spider; the crawler issue fills in pipelines and spiders."""
+"""Polite defaults for every spider: robots.txt obeyed, one request at a time per host with a
+delay that AutoThrottle stretches when a server slows down, an honest user agent, size and time
+limits per response, retries with backoff."""
 
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao/nianbao; open archive of annual reports)"
 ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
 AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 200 * 1024 * 1024  # a scanned report can be large; a bomb cannot
+DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+COOKIES_ENABLED = True  # some portals set a session cookie before they serve lists
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+# Nearest the network, so every response is recorded as received (crawler/capture.py).
+DOWNLOADER_MIDDLEWARES = {"crawler.capture.CaptureMiddleware": 950}

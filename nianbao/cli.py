@@ -144,6 +144,63 @@ def add(paths: tuple[Path, ...], db_path: Path, timeout: int) -> None:
 
 
 @cli.command()
+@click.argument("portal_ids", nargs=-1)
+@db_option
+@click.option(
+    "--warc-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data") / "warc",
+    show_default=True,
+    help="Where each run's WARC file is written.",
+)
+@click.option("--timeout", default=30, show_default=True, help=TIMEOUT_HELP)
+def crawl(portal_ids: tuple[str, ...], db_path: Path, warc_dir: Path, timeout: int) -> None:
+    """Crawl portals of the registry (default: every bundled replica, served on 127.0.0.1
+    meanwhile), store every response, and file the reports found.
+
+    Example: nianbao crawl replica-trs --db data/archive.db
+    """
+    from crawler import registry
+    from nianbao import crawling
+
+    try:
+        portals = registry.find(list(portal_ids)) if portal_ids else registry.replicas()
+    except KeyError as e:
+        raise click.ClickException(str(e.args[0])) from e
+    archive = open_archive(db_path)
+    with archive_errors(db_path):
+        crawled, tally = crawling.crawl_and_file(archive, portals, warc_dir, timeout)
+    click.echo(
+        f"run {crawled.run}: {crawled.captures} responses recorded, {crawled.failures} fetches"
+        f" failed; WARC {crawled.warc}"
+    )
+    report_tally(tally)
+
+
+@cli.command()
+@click.option("--port", default=8601, show_default=True, help="Port of the first replica.")
+def replicas(port: int) -> None:
+    """Serve the bundled replica portals on 127.0.0.1 (one port each) until interrupted.
+
+    Example: nianbao replicas --port 8601
+    """
+    import time
+
+    from crawler import registry
+    from nianbao import crawling
+
+    with crawling.served(registry.replicas(), port) as portals:
+        for p in portals:
+            click.echo(f"{p.id:24} {p.platform:10} {p.entry_url}")
+        click.echo("serving (Ctrl-C stops)")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+@cli.command()
 @db_option
 @click.option("--timeout", default=30, show_default=True, help=TIMEOUT_HELP)
 def reprocess(db_path: Path, timeout: int) -> None:

@@ -53,7 +53,7 @@ def add(
             Capture(url=path.resolve().as_uri(), data=data), run, format=sniff(data)
         )
         tally.captures += 1
-        _file(archive, capture, path, data, None, timeout, tally)
+        _file(archive, capture, str(path), data, None, timeout, tally)
     archive.finish_run(run, tally.captures, tally.reports, len(tally.failures))
     return tally
 
@@ -72,21 +72,61 @@ def reprocess(
             tally.failures.append((row["url"], str(e)))
             continue
         tally.captures += 1
-        _file(archive, row["id"], Path(row["url"]), data, row["content_type"], timeout, tally)
+        _file(archive, row["id"], row["url"], data, row["content_type"], timeout, tally)
     archive.finish_run(run, tally.captures, tally.reports, len(tally.failures))
+    return tally
+
+
+def extract_run(
+    archive: Archive, run: str, timeout: float, tick: Callable[[Path], None] = lambda p: None
+) -> Tally:
+    """File the reports of a crawl run's captures: its report pages and their attachments. A
+    page that only links its report is marked `attachment` once an attachment gave it."""
+    tally = Tally()
+    rows = list(
+        archive.db.query(
+            "select id, url, content_type from captures where run = ? and status = 200"
+            " and role in ('page', 'attachment') order by fetched_at, id",
+            [run],
+        )
+    )
+    for row in rows:
+        tick(Path(row["url"]))
+        try:
+            data = archive.read(row["id"])
+        except BlobError as e:
+            tally.failures.append((row["url"], str(e)))
+            continue
+        tally.captures += 1
+        _file(archive, row["id"], row["url"], data, row["content_type"], timeout, tally)
+    with archive.db.atomic():
+        archive.db.execute(
+            "update captures set extracted = 'attachment', extract_error = null"
+            " where run = ? and role = 'page' and extracted = 'failed' and url in ("
+            " select referrer from captures where run = ? and role = 'attachment'"
+            " and extracted != 'failed')",
+            [run, run],
+        )
+    given = {
+        r["url"]
+        for r in archive.db.query(
+            "select url from captures where run = ? and extracted = 'attachment'", [run]
+        )
+    }
+    tally.failures = [(where, why) for where, why in tally.failures if where not in given]
     return tally
 
 
 def _file(
     archive: Archive,
     capture: str,
-    path: Path,
+    where: str,
     data: bytes,
     content_type: str | None,
     timeout: float,
     tally: Tally,
 ) -> None:
-    result = extract_bytes(path, data, timeout, content_type)
+    result = extract_bytes(Path(where), data, timeout, content_type)
     tally.results.append(result)
     report = result.report or Report(warnings=[])
     if result.error:
@@ -94,6 +134,6 @@ def _file(
     report_id = archive.load(capture, report, extractor_version())
     if report_id is None:
         reason = archive.db["captures"].get(capture)["extract_error"]
-        tally.failures.append((str(path), reason))
+        tally.failures.append((where, reason))
     else:
         tally.reports += 1

@@ -1,0 +1,192 @@
+"""Raw first: every response is stored byte for byte before any parsing, in the archive (blob
+and capture row) and in the run's WARC file; every failed fetch is recorded with its reason."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from archive.store import Archive, Capture
+from extract.sniff import sniff
+
+# Hop-by-hop headers describe the transfer, not the document; the body is kept whole.
+_HOP = {b"transfer-encoding", b"connection", b"keep-alive"}
+_RECORDERS: dict[str, Recorder] = {}
+
+
+class Recorder:
+    """The archive and the WARC of one crawl run; shared by the middleware and the spiders."""
+
+    def __init__(self, db: Path, run: str, warc: Path) -> None:
+        self.archive = Archive(db)
+        self.run = run
+        warc.parent.mkdir(parents=True, exist_ok=True)
+        self._warc_file = warc.open("ab")
+        self.warc = WARCWriter(self._warc_file, gzip=True)
+        self.captures = 0
+        self.failures = 0
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> Recorder:
+        """The run's one recorder, shared by the crawlers of all its portals (one WARC file)."""
+        s = crawler.settings
+        run = s["NIANBAO_RUN"]
+        if run not in _RECORDERS:
+            _RECORDERS[run] = cls(Path(s["NIANBAO_DB"]), run, Path(s["NIANBAO_WARC"]))
+        return _RECORDERS[run]
+
+    def response(self, request: Request, response: Response, portal: str | None) -> str:
+        headers = {
+            k.decode("latin-1"): b", ".join(v).decode("latin-1")
+            for k, v in response.headers.items()
+        }
+        data = _decoded(response.body, headers.get("Content-Encoding", ""))
+        self._warc_pair(request, response)
+        capture = self.archive.store(
+            Capture(
+                url=request.meta.get("nianbao_url", request.url),
+                data=data,
+                fetched_at=_now(),
+                final_url=response.url,
+                status=response.status,
+                headers=headers,
+                content_type=headers.get("Content-Type"),
+                portal=portal,
+                error=None if response.status < 400 else f"HTTP {response.status}",
+                role=_role(request),
+                method=request.method,
+                referrer=request.meta.get("referrer"),
+            ),
+            self.run,
+            format=sniff(data) if response.status < 300 else None,
+        )
+        self.captures += 1
+        return capture
+
+    def failure(self, request: Request, reason: str, portal: str | None) -> None:
+        """A fetch that gave no response (refused, timed out, forbidden by robots.txt)."""
+        self.archive.store(
+            Capture(
+                url=request.url,
+                data=b"",
+                fetched_at=_now(),
+                portal=portal,
+                error=reason,
+                role=_role(request),
+                method=request.method,
+                referrer=request.meta.get("referrer"),
+            ),
+            self.run,
+        )
+        self.failures += 1
+
+    def _warc_pair(self, request: Request, response: Response) -> None:
+        url = response.url
+        protocol = response.protocol or "HTTP/1.1"
+        status = StatusAndHeaders(
+            f"{response.status} {_reason(response.status)}",
+            [
+                (k.decode("latin-1"), v.decode("latin-1"))
+                for k, values in response.headers.items()
+                if k.lower() not in _HOP
+                for v in values
+            ],
+            protocol=protocol,
+        )
+        record = self.warc.create_warc_record(
+            url, "response", payload=BytesIO(response.body), http_headers=status
+        )
+        target = request.url.split("/", 3)[3] if request.url.count("/") >= 3 else ""
+        sent = StatusAndHeaders(
+            f"{request.method} /{target} {protocol}",
+            [
+                (k.decode("latin-1"), v.decode("latin-1"))
+                for k, values in request.headers.items()
+                for v in values
+            ],
+            is_http_request=True,
+        )
+        asked = self.warc.create_warc_record(
+            url,
+            "request",
+            payload=BytesIO(request.body),
+            http_headers=sent,
+            warc_headers_dict={"WARC-Concurrent-To": record.rec_headers["WARC-Record-ID"]},
+        )
+        self.warc.write_record(record)
+        self.warc.write_record(asked)
+        self._warc_file.flush()
+
+    def close(self) -> None:
+        self._warc_file.close()
+        _RECORDERS.pop(self.run, None)
+
+
+class CaptureMiddleware:
+    """Nearest the network (after every other downloader middleware has sent the request, before
+    any has touched the response): retries, redirects and errors are all recorded as received."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CaptureMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider) -> Response:
+        Recorder.of(self.crawler).response(request, response, getattr(spider, "portal_id", None))
+        return response
+
+
+def record_failure(spider: Any, failure: Failure) -> None:
+    """An errback: a request that gave no response is recorded with its reason; an HTTP error
+    response was already stored as received."""
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    if failure.check(HttpError):
+        return
+    request = failure.request  # type: ignore[attr-defined]
+    reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+    Recorder.of(spider.crawler).failure(request, reason, getattr(spider, "portal_id", None))
+
+
+def _decoded(body: bytes, encoding: str) -> bytes:
+    """The document's own bytes: a gzip or deflate transfer undone (the WARC keeps it as sent)."""
+    try:
+        if "gzip" in encoding:
+            return gzip.decompress(body)
+        if "deflate" in encoding:
+            return zlib.decompress(body)
+    except (OSError, zlib.error, EOFError):
+        return body
+    return body
+
+
+def _role(request: Request) -> str | None:
+    if request.url.endswith("/robots.txt"):
+        return "robots"
+    return request.meta.get("role")
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,76 @@
+"""A crawl run: the registry's portals walked by their platforms' spiders in one Scrapy
+process, every response recorded (crawler/capture.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from archive.store import Archive
+from crawler.capture import _RECORDERS
+from crawler.registry import Portal
+from crawler.spiders.base import PortalSpider
+from crawler.spiders.trs import TrsSpider
+
+SPIDERS: dict[str, type[PortalSpider]] = {"trs": TrsSpider}
+
+
+@dataclass
+class Crawled:
+    run: str
+    warc: Path
+    captures: int
+    failures: int
+
+
+def settings(db: Path, run: str, warc: Path, local: bool, log_level: str) -> Settings:
+    """The project's polite settings, plus where this run records; `local` replicas on
+    127.0.0.1 are crawled without AutoThrottle's start-up delay."""
+    s = Settings()
+    s.setmodule("crawler.settings", priority="project")
+    s.set("NIANBAO_DB", str(db))
+    s.set("NIANBAO_RUN", run)
+    s.set("NIANBAO_WARC", str(warc))
+    s.set("LOG_LEVEL", log_level)
+    if local:
+        s.set("AUTOTHROTTLE_ENABLED", False)
+    return s
+
+
+def crawl(
+    portals: list[Portal], archive: Archive, run: str, warc: Path, log_level: str = "WARNING"
+) -> Crawled:
+    unknown = sorted({p.platform for p in portals} - set(SPIDERS))
+    if unknown:
+        raise KeyError(f"no spider for platform {', '.join(unknown)}; known: {', '.join(SPIDERS)}")
+    for p in portals:
+        archive.db.table("portals").upsert(
+            {
+                "id": p.id,
+                "name": p.name,
+                "agency": p.agency,
+                "province": p.province or None,
+                "city": p.city or None,
+                "county": p.county or None,
+                "level": p.level or None,
+                "platform": p.platform,
+                "entry_url": p.entry_url,
+                "division_code": p.division_code or None,
+                "replica": int(bool(p.replica)),
+                "notes": p.notes,
+            },
+            pk="id",
+        )
+    local = all(p.replica for p in portals)
+    process = CrawlerProcess(settings(archive.path, run, warc, local, log_level))
+    for portal in portals:
+        process.crawl(SPIDERS[portal.platform], portal=portal)
+    process.start()
+    recorder = _RECORDERS.get(run)
+    if recorder is None:
+        return Crawled(run, warc, 0, 0)
+    recorder.close()
+    return Crawled(run, warc, recorder.captures, recorder.failures)

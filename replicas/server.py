@@ -1,0 +1,88 @@
+"""A real HTTP server on 127.0.0.1 for each replica portal, each on its own port."""
+
+from __future__ import annotations
+
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from replicas.site import Request, Site
+
+
+def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = f"replica-{site.platform}"
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            self._answer(b"")
+
+        def do_HEAD(self) -> None:
+            self._answer(b"", head=True)
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            self._answer(self.rfile.read(length))
+
+        def _answer(self, body: bytes, head: bool = False) -> None:
+            url = urllib.parse.urlsplit(self.path)
+            form = {}
+            if body and "urlencoded" in (self.headers.get("Content-Type") or ""):
+                form = urllib.parse.parse_qs(body.decode("utf-8", "replace"), True)
+            request = Request(
+                self.command,
+                urllib.parse.unquote(url.path),
+                urllib.parse.parse_qs(url.query, True),
+                form,
+                {k.lower(): v for k, v in self.headers.items()},
+            )
+            response = site.handle(request)
+            self.send_response(response.status)
+            if response.content_type:
+                self.send_header("Content-Type", response.content_type)
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(response.body)
+
+        def log_message(self, format: str, *args: object) -> None:  # quiet: the crawl logs
+            pass
+
+    return Handler
+
+
+@dataclass
+class Running:
+    site: Site
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def entry(self) -> str:
+        return self.url + self.site.entry
+
+
+@contextmanager
+def serving(sites: list[Site], base_port: int = 0) -> Iterator[list[Running]]:
+    """Serve every site (on base_port, base_port + 1, …; or free ports when 0) until exit."""
+    servers = []
+    try:
+        for i, site in enumerate(sites):
+            port = base_port + i if base_port else 0
+            server = ThreadingHTTPServer(("127.0.0.1", port), _handler(site))
+            server.daemon_threads = True
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            servers.append(server)
+        yield [Running(s, srv.server_address[1]) for s, srv in zip(sites, servers, strict=True)]
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()

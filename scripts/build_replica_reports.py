@@ -1,0 +1,320 @@
+"""Render every real report we hold into the article body a government portal would publish.
+
+The replica portals (replicas/, served on 127.0.0.1) need report pages whose numbers are known
+exactly, so that a crawl of them can be checked end to end. This script takes each real report in
+tests/fixtures (its hand-checked expected JSON for the numbers, its real text for the prose) and
+writes an HTML fragment shaped like a Word export pasted into a portal CMS: prose paragraphs, the
+official tables (MsoNormalTable, merged header cells), closing prose and a signature. The tables
+come from the fixture renderer tests/fixtures/html/build.py, imported, not copied. Nothing is
+random, so reruns give the same bytes.
+
+After writing, every fragment is wrapped in a minimal page, run through extract(), and compared
+with its expected JSON cell by cell; the script exits non-zero on any mismatch.
+
+Run: .venv/bin/python scripts/build_replica_reports.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import lxml.html
+
+from extract import extract
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "replicas" / "data"
+RENDERER = ROOT / "tests" / "fixtures" / "html" / "build.py"
+
+# slug -> the real report (repo path); its expected JSON sits in expected/<stem>.json beside it.
+SOURCES = {
+    "shucheng-2020": "tests/fixtures/seeds/002_6aecb46b9b52e8b6.txt",
+    "jinzhai-huashi-2020": "tests/fixtures/seeds/000_4d0d487dab0ad5cb.txt",
+    "boai-xiaojing-2020": "tests/fixtures/seeds/001_72224a9d5305aabc.txt",
+    "jingyuan-shimen-2021": "tests/fixtures/seeds/003_6ec675e0a26dcb8f.txt",
+    "sanjiang-2020": "tests/fixtures/seeds/004_c7d460d051a2fe28.txt",
+    "huaian-city-2024": "tests/fixtures/reports/huaian-city-2024.txt",
+    "shuyang-fgj-2023": "tests/fixtures/reports/shuyang-fgj-2023.html",
+    "shuyang-gov-2025": "tests/fixtures/reports/shuyang-gov-2025.txt",
+}
+
+
+def load_renderer() -> ModuleType:
+    """tests/fixtures/html/build.py as a module (it is a script, not a package)."""
+    spec = importlib.util.spec_from_file_location("fixture_html_build", RENDERER)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module
+
+
+R = load_renderer()
+
+# ---------------------------------------------------------------------------------------------
+# The real document as a list of paragraphs
+# ---------------------------------------------------------------------------------------------
+
+BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th"}
+PAGE_NUMBER = re.compile(r"^[-—–]\s*\d+\s*[-—–]$")
+# Where a new paragraph begins: 一、 （一） (1) 1. 1、 第… 一是…
+HEAD_START = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[、．.]"
+    r"|第[一二三四五六七八九十]+|[一二三四五六七八九十]是)"
+)
+END_PUNCT = tuple("。！？；：）)」”")
+DATE = re.compile(r"^[（(]?(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日[）)]?$")
+
+
+def html_lines(raw: str) -> list[str]:
+    """A page's text, one line per block element, tables, scripts and styles left out."""
+    doc = lxml.html.document_fromstring(raw)
+    for el in doc.xpath("//table|//script|//style"):
+        el.drop_tree()
+    for el in doc.iter():
+        if not isinstance(el.tag, str):
+            continue
+        el.text = re.sub(r"\s+", " ", el.text or "")
+        el.tail = re.sub(r"\s+", " ", el.tail or "")
+        if el.tag in BLOCK_TAGS:
+            el.text = "\n" + el.text
+            el.tail = "\n" + el.tail
+    return doc.text_content().split("\n")
+
+
+def text_lines(raw: str) -> list[str]:
+    """A text export's lines without Word bookmarks, markdown heading marks or page numbers."""
+    out = []
+    for line in raw.splitlines():
+        line = re.sub(r"\[bookmark: [^\]]*\]", "", line)
+        line = re.sub(r"^#+\s+", "", line.strip())
+        out.append(line)
+    return out
+
+
+def width(line: str) -> int:
+    """Printed width: CJK characters count twice."""
+    return sum(1 if ord(ch) < 0x2E80 else 2 for ch in line)
+
+
+def paragraphs(lines: list[str]) -> list[str]:
+    """Join the lines of one paragraph that a PDF's line wrap or a page break cut apart.
+
+    A PDF text layer wraps every paragraph at the page width, so its long lines all have about
+    the same width, and a line (nearly) that wide goes on into the next one. Otherwise, each line
+    is a paragraph, unless a long line stops mid-sentence (an OCR page break). A line that opens
+    like a heading or a numbered point never continues the line before it.
+    """
+    lines = [x.strip() for x in lines]
+    lines = [x for x in lines if x and not PAGE_NUMBER.match(x)]
+    widths = [width(x) for x in lines]
+    long = sorted(w for w in widths if w >= 40)
+    page = long[len(long) // 2] if long else 0
+    wrapped = len(long) >= 10 and long[-1] <= 1.3 * page
+    out: list[str] = []
+    joining = False
+    for line, w in zip(lines, widths, strict=True):
+        if joining and not HEAD_START.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+        if wrapped:
+            joining = w >= 0.85 * page
+        else:
+            joining = len(out[-1]) >= 40 and not out[-1].endswith(END_PUNCT)
+    return out
+
+
+@dataclass
+class Prose:
+    """The real report's paragraphs around its tables."""
+
+    before: list[str]  # introduction and 一、总体情况 …
+    headings: dict[str, str]  # table section (二, 三, 四) -> its heading as the report prints it
+    after: list[str]  # 五、… 六、…
+    date: dt.date | None  # the signature date (or the date line under the title)
+
+
+def _find(paras: list[str], start: int, pattern: str, limit: int = 40) -> int:
+    for i in range(start, len(paras)):
+        if re.match(pattern, paras[i]) and len(paras[i]) <= limit:
+            return i
+    raise ValueError(f"no paragraph matches {pattern!r}")
+
+
+def _date(text: str) -> dt.date | None:
+    m = DATE.match(re.sub(r"\s+", "", text))
+    return dt.date(int(m[1]), int(m[2]), int(m[3])) if m else None
+
+
+def split_prose(paras: list[str]) -> Prose:
+    """Cut the document at its section headings; what lies between 二 and 五 is table dump."""
+    one = _find(paras, 0, r"^[一1]\s*、")
+    start = one
+    while start > 0 and paras[start - 1].endswith("。") and len(paras[start - 1]) >= 40:
+        start -= 1  # the introduction paragraph(s) before 一、总体情况
+    two = _find(paras, one + 1, r"^二、")
+    three = _find(paras, two + 1, r"^三、")
+    four = _find(paras, three + 1, r"^四、.*行政")
+    try:
+        five = _find(paras, four + 1, r"^[五六]、", limit=60)
+    except ValueError:
+        five = len(paras)
+    after = paras[five:]
+    date = None
+    dates = [i for i, p in enumerate(after) if _date(p)]
+    if dates:  # the signature: agency line and date line; anything after is page furniture
+        end = dates[-1]
+        date = _date(after[end])
+        if end > 0 and len(after[end - 1]) <= 30 and not after[end - 1].endswith(END_PUNCT):
+            end -= 1
+        after = after[:end]
+    if date is None:  # a date line under the title, as in 《…年度报告》(2026年1月23日)
+        date = next((d for p in paras[:start] if (d := _date(p))), None)
+    return Prose(
+        before=paras[start:two],
+        headings={"二": paras[two], "三": paras[three], "四": paras[four]},
+        after=after,
+        date=date,
+    )
+
+
+def read_prose(source: Path) -> Prose:
+    raw = source.read_text(encoding="utf-8")
+    if source.suffix == ".html":  # paragraphs are marked up already
+        return split_prose([x.strip() for x in html_lines(raw) if x.strip()])
+    return split_prose(paragraphs(text_lines(raw)))
+
+
+# ---------------------------------------------------------------------------------------------
+# The fragment
+# ---------------------------------------------------------------------------------------------
+
+
+def render_tables(_sec: str, tables: list[Any]) -> str:
+    # A table the report does not print at all (every cell null) stays out, heading kept.
+    return R.render_word(_sec, tables) if tables else ""
+
+
+def fragment(expected: dict[str, Any], prose: Prose, sign_date: dt.date) -> str:
+    """The article body: prose, the official tables after their headings, the signature."""
+    units = {k: v for k, v in expected["units"].items() if v}
+    cells = expected["cells"]
+    tables = R.build_tables(expected["template"], cells, R.make_formatter(units))
+    sections = {"二": "proactive", "三": "applications", "四": "review_litigation"}
+    printed = {
+        sec: [tables[sec]]
+        if any(v is not None for k, v in cells.items() if k.startswith(name + "."))
+        else []
+        for sec, name in sections.items()
+    }
+    rep = R.Report(
+        title=expected["title"],
+        agency=expected["agency"],
+        before=prose.before,
+        tables={sec: [prose.headings[sec]] for sec in sections},
+        after=prose.after,
+        sign=[expected["agency"], f"{sign_date.year}年{sign_date.month}月{sign_date.day}日"],
+    )
+    body = R.article(rep, printed, render_tables)
+    return "\n".join(line for line in body.split("\n") if line) + "\n"
+
+
+def page(title: str, body: str) -> str:
+    return (
+        f'<html><head><meta charset="utf-8"><title>{title}</title></head>'
+        f"<body><h1>{title}</h1>{body}</body></html>"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Build and check
+# ---------------------------------------------------------------------------------------------
+
+
+def expected_path(source: Path) -> Path:
+    return source.parent / "expected" / f"{source.stem}.json"
+
+
+def build() -> list[dict[str, Any]]:
+    """Write every fragment; return the reports.json entries (in SOURCES order)."""
+    (OUT / "reports").mkdir(parents=True, exist_ok=True)
+    entries = []
+    for slug, rel in SOURCES.items():
+        source = ROOT / rel
+        expected = json.loads(expected_path(source).read_text(encoding="utf-8"))
+        prose = read_prose(source)
+        note = None
+        date = prose.date
+        if date is None:
+            date = dt.date(expected["year"] + 1, 1, 31)
+            note = (
+                "The report prints no date: published and the signature date are January 31 "
+                "of the following year, the legal deadline for the report, not a real date."
+            )
+        body = fragment(expected, prose, date)
+        (OUT / "reports" / f"{slug}.html").write_text(body, encoding="utf-8")
+        region = expected.get("region") or {}
+        entries.append(
+            {
+                "slug": slug,
+                "title": expected["title"],
+                "agency": expected["agency"],
+                "year": expected["year"],
+                "template": expected["template"],
+                "published": date.isoformat(),
+                "note": note,
+                "province": region.get("province"),
+                "city": region.get("city"),
+                "county": region.get("county"),
+                "source": rel,
+            }
+        )
+    return entries
+
+
+def check(entry: dict[str, Any]) -> bool:
+    """Extract the wrapped fragment and compare it as tests/test_golden.py does."""
+    expected = json.loads(expected_path(ROOT / entry["source"]).read_text(encoding="utf-8"))
+    body = (OUT / "reports" / f"{entry['slug']}.html").read_text(encoding="utf-8")
+    got = extract(page(entry["title"], body).encode("utf-8"))
+    wrong = [
+        k
+        for k, v in expected["cells"].items()
+        if k not in got.cells or got.cells[k] != v or (v is None) != (got.cells[k] is None)
+    ]
+    extra = [k for k in got.cells if k not in expected["cells"]]
+    meta = [
+        f"{f}: {getattr(got, f)!r} != {expected[f]!r}"
+        for f in ("agency", "year", "template")
+        if getattr(got, f) != expected[f]
+    ]
+    total = len(expected["cells"])
+    print(f"{entry['slug']}: cells {total - len(wrong)}/{total}", end="")
+    print(", meta ok" if not meta else f", meta wrong: {'; '.join(meta)}", end="")
+    if wrong or extra:
+        print(f", wrong: {wrong[:10]}{' …' if len(wrong) > 10 else ''} extra: {extra}", end="")
+    print()
+    return not (wrong or extra or meta)
+
+
+def main() -> int:
+    entries = build()
+    ok = [check(e) for e in entries]
+    listed = [e for e, good in zip(entries, ok, strict=True) if good]  # a mismatch stays out
+    (OUT / "reports.json").write_text(
+        json.dumps(listed, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return 0 if all(ok) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""The replica portals serve what the real platforms serve, quirks included."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from crawler.spiders.trs import pages
+from replicas.server import Running, serving
+from replicas.trs import TrsSite
+
+
+@pytest.fixture(scope="module")
+def trs() -> Iterator[Running]:
+    site = TrsSite(
+        "trs",
+        ["shucheng-2020", "jinzhai-huashi-2020", "huaian-city-2024"],
+        pdf_of={"huaian-city-2024": "huaian-city-2024.pdf"},
+    )
+    with serving([site]) as (running,):
+        yield running
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.headers["Content-Type"], r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers["Content-Type"], e.read()
+
+
+def test_trs_pager_is_read_in_both_of_its_signatures() -> None:
+    assert pages('createPageHTML(20, 0, "index", "html");') == (20, "index", "html")
+    assert pages('createPageHTML(191, 13, 0, "index", "html");') == (13, "index", "html")
+    assert pages("<p>no pager</p>") is None
+
+
+def test_trs_column_is_the_real_page_with_reports_listed_and_its_pager(trs: Running) -> None:
+    status, _, body = fetch(trs.entry)
+    page = body.decode("utf-8")
+    assert status == 200
+    assert 'createPageHTML(2, 0, "index", "html")' in page
+    assert 'title="舒城县人民政府2020年政府信息公开工作年度报告"' in page
+    assert '<meta name="SiteIDCode" content="bm04000007">' in page  # the real page around them
+    assert fetch(trs.url + "/xxgk/gknb/index_1.html")[0] == 200
+    assert fetch(trs.url + "/xxgk/gknb/index_2.html")[0] == 404
+
+
+def test_trs_article_in_gbk_says_it_is_utf8(trs: Running) -> None:
+    listed = fetch(trs.entry)[2].decode("utf-8")
+    href = listed.split('<li><a href="./')[3].split('"')[0]  # the second report
+    status, content_type, body = fetch(trs.url + "/xxgk/gknb/" + href)
+    assert status == 200 and content_type == "text/html; charset=utf-8"
+    assert '<meta charset="UTF-8">' in body.decode("gbk")
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+
+
+def test_trs_robots_disallows_a_folder_the_list_links_into(trs: Running) -> None:
+    robots = fetch(trs.url + "/robots.txt")[2].decode()
+    assert "Disallow: /xxgk/gknb/draft/" in robots
+    assert "./draft/202101/" in fetch(trs.entry)[2].decode("utf-8")
+
+
+def test_trs_attachment_is_served_as_stored_and_a_missing_one_is_404(trs: Running) -> None:
+    listed = fetch(trs.entry)[2].decode("utf-8")
+    article = trs.url + "/xxgk/gknb/" + listed.split('<li><a href="./', 2)[1].split('"')[0]
+    page = fetch(article)[2].decode("utf-8")
+    pdf = page.split('<a href="./', 1)[1].split('"')[0]
+    status, content_type, body = fetch(article.rsplit("/", 1)[0] + "/" + pdf)
+    assert (status, content_type, body[:5]) == (200, "application/pdf", b"%PDF-")
+    assert fetch(trs.url + "/xxgk/gknb/202101/P0202101312.ofd")[0] == 404
+
+
+def test_registry_rows_are_whole_and_name_replicas_that_exist() -> None:
+    from crawler import registry
+    from replicas.portals import sites
+
+    rows = registry.portals()
+    assert len({p.id for p in rows}) == len(rows)
+    assert all(p.entry_url.startswith(("http://", "https://")) and p.platform for p in rows)
+    assert {p.replica for p in rows if p.replica} <= {s.id for s in sites()}
+    assert all(p.delay >= 1 for p in rows if not p.replica)  # real portals: polite
+    with pytest.raises(KeyError, match="no portal nope"):
+        registry.find(["nope"])
