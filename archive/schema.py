@@ -197,6 +197,13 @@ def m005_crawled_captures(db: Database) -> None:
     captures.create_index(["run", "role"])
 
 
+@migrations()
+def m006_report_digest(db: Database) -> None:
+    """A digest of what a report says (title and numbers), so that the same report in other
+    bytes is recognised as the version it is (archive/store.py)."""
+    db.table("reports").add_column("digest", str)
+
+
 def migrate(db: Database) -> None:
     """Bring a database of any earlier schema version up to this one."""
     migrations.apply(db)

@@ -138,8 +138,9 @@ class Archive:
                 )
                 return None
             agency = self._agency(report)
-            report_id = self._version(agency, report, capture)
-            self._write(report_id, agency, report, capture, extractor)
+            report_id, mirror = self._version(agency, report, capture)
+            if not mirror:
+                self._write(report_id, agency, report, capture, extractor)
             self.db.execute(
                 "update captures set extracted = ?, extract_error = null where id = ?",
                 [report_id, capture_id],
@@ -163,19 +164,25 @@ class Archive:
         self._insert("agencies", {"id": agency_id, "name": report.agency, **_place(report)})
         return agency_id
 
-    def _version(self, agency: str, report: Report, capture: dict) -> str:
-        """The version these bytes are: an existing one, or the next."""
+    def _version(self, agency: str, report: Report, capture: dict) -> tuple[str, bool]:
+        """The version these bytes are: an existing one, or the next; and whether they are a
+        mirror of it (other bytes, the same report: a repost on another portal, or the page
+        around the report redrawn), kept as a capture without touching the report."""
+        digest = _digest(report)
         versions = self.db.execute(
-            "select id, sha256 from reports where agency = ? and year = ? order by version",
+            "select id, sha256, digest from reports where agency = ? and year = ? order by version",
             [agency, report.year],
         ).fetchall()
-        for report_id, sha256 in versions:
+        for report_id, sha256, _ in versions:
             if sha256 == capture["sha256"]:
-                return report_id
+                return report_id, False
+        for report_id, _, known in versions:
+            if known == digest:
+                return report_id, True
         self.db.execute(
             "update reports set latest = 0 where agency = ? and year = ?", [agency, report.year]
         )
-        return f"{agency}-{report.year}-v{len(versions) + 1}"
+        return f"{agency}-{report.year}-v{len(versions) + 1}", False
 
     def _write(
         self, report_id: str, agency: str, report: Report, capture: dict, extractor: str
@@ -208,6 +215,7 @@ class Archive:
                 "checks_failed": sum(not c.ok for c in report.checks),
                 "warnings": ",".join(sorted({w.code for w in report.warnings})),
                 "extractor": extractor,
+                "digest": _digest(report),
             },
             upsert_on="id",
         )
@@ -286,6 +294,14 @@ def _place(report: Report) -> dict[str, str | None]:
         "township": r.township,
         "division_code": r.code,
     }
+
+
+def _digest(report: Report) -> str:
+    """What a version is: the report's title and numbers. A page whose bytes changed around
+    the same title and tables (a visit counter, a new menu, another portal's frame) is the same
+    version; its capture is kept all the same."""
+    what = [report.title, report.template, sorted(report.cells.items())]
+    return hashlib.sha256(json.dumps(what, ensure_ascii=False).encode()).hexdigest()
 
 
 def _failure(report: Report) -> str | None:

@@ -3,6 +3,8 @@ process, every response recorded (crawler/capture.py)."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,9 +15,22 @@ from archive.store import Archive
 from crawler.capture import _RECORDERS
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider
-from crawler.spiders.trs import TrsSpider
 
-SPIDERS: dict[str, type[PortalSpider]] = {"trs": TrsSpider}
+
+def spiders() -> dict[str, type[PortalSpider]]:
+    """Each platform's spider, found in crawler/spiders/: a new platform is a new module."""
+    import crawler.spiders
+
+    for module in pkgutil.iter_modules(crawler.spiders.__path__):
+        importlib.import_module(f"crawler.spiders.{module.name}")
+    found: dict[str, type[PortalSpider]] = {}
+    todo = list(PortalSpider.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if cls.platform:
+            found[cls.platform] = cls
+    return found
 
 
 @dataclass
@@ -43,9 +58,10 @@ def settings(db: Path, run: str, warc: Path, local: bool, log_level: str) -> Set
 def crawl(
     portals: list[Portal], archive: Archive, run: str, warc: Path, log_level: str = "WARNING"
 ) -> Crawled:
-    unknown = sorted({p.platform for p in portals} - set(SPIDERS))
+    known = spiders()
+    unknown = sorted({p.platform for p in portals} - set(known))
     if unknown:
-        raise KeyError(f"no spider for platform {', '.join(unknown)}; known: {', '.join(SPIDERS)}")
+        raise KeyError(f"no spider for platform {', '.join(unknown)}; known: {', '.join(known)}")
     for p in portals:
         archive.db.table("portals").upsert(
             {
@@ -67,7 +83,7 @@ def crawl(
     local = all(p.replica for p in portals)
     process = CrawlerProcess(settings(archive.path, run, warc, local, log_level))
     for portal in portals:
-        process.crawl(SPIDERS[portal.platform], portal=portal)
+        process.crawl(known[portal.platform], portal=portal)
     process.start()
     recorder = _RECORDERS.get(run)
     if recorder is None:

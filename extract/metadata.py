@@ -20,6 +20,7 @@ _SENTENCE = ("做好", "编制", "印发", "转发", "根据", "依据", "按照
 _NOTICE_AFTER = re.compile(r"\s*(?:编发|编制|编报|报送|发布工作|工作的?通知|的通知|通知)")
 # What a sentence puts before the title it names: 现向社会公布…, 现将…
 _LEAD = re.compile(r"^.*?(?:现将|现向社会公布|现予公布|公布|发布|本机关|我单位)")
+_CRUMB = re.compile(r"[>›»＞→]|当前位置|您的位置|您现在的位置")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
 _YEAR_IN_TEXT = (
@@ -63,7 +64,8 @@ def title(meta: dict[str, str], text: str) -> Title | None:
     anywhere in it."""
     candidates = [meta.get("title", "")]
     candidates += [v for k, v in sorted(meta.items()) if k.startswith("title_candidate")]
-    head = "".join(line.strip() for line in text[:800].split("\n"))
+    # A title broken over lines is rejoined; a breadcrumb line (首页 > 政务公开) is not.
+    head = "".join("。" if _CRUMB.search(line) else line.strip() for line in text[:800].split("\n"))
     candidates += [head, text[:20000]]
     for candidate in candidates:
         candidate = _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), candidate)

@@ -236,3 +236,21 @@ def _rename_column(text: str) -> str:
     text = text.replace('content="通知"', f'content="{COLUMN_NAME}"')
     text = text.replace('"ColumnName"content="通知"', f'"ColumnName"content="{COLUMN_NAME}"')
     return text.replace("<title>通知-", f"<title>{COLUMN_NAME}-")
+
+
+def sites() -> list[TrsSite]:
+    """Two TRS portals: the NDRC pager, and the five-argument pager other TRS sites draw."""
+    return [
+        TrsSite(
+            "trs",
+            ["shucheng-2020", "jinzhai-huashi-2020", "boai-xiaojing-2020", "huaian-city-2024"],
+            pdf_of={"huaian-city-2024": "huaian-city-2024.pdf"},
+        ),
+        TrsSite(
+            "trs-records",
+            ["sanjiang-2020", "jingyuan-shimen-2021", "shuyang-fgj-2023"],
+            column="/zwgk/ndbg/",
+            per_page=2,
+            pager_with_records=True,
+        ),
+    ]

@@ -86,6 +86,18 @@ def test_a_changed_document_is_a_new_version_and_the_old_one_stays(
     assert versions[1]["id"].endswith("-2020-v2")
 
 
+def test_the_same_report_in_other_bytes_is_the_same_version_with_its_capture_kept(
+    archive: Archive, tmp_path: Path
+) -> None:
+    repost = tmp_path / "repost.txt"  # another portal's copy: its own page furniture
+    repost.write_text("网站首页 > 政务公开\n" + SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    ingest.add(archive, [SEED, repost], timeout=30)
+    (report,) = archive.db.table("reports").rows
+    captures = {c["url"].rsplit("/", 1)[1]: c for c in archive.db.table("captures").rows}
+    assert report["id"].endswith("-2020-v1") and report["capture"] == captures[SEED.name]["id"]
+    assert captures["repost.txt"]["extracted"] == report["id"]
+
+
 def test_a_document_without_a_report_is_stored_with_its_reason(
     archive: Archive, tmp_path: Path
 ) -> None:

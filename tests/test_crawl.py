@@ -1,4 +1,4 @@
-"""A real Scrapy crawl of the bundled replica portals, over HTTP on 127.0.0.1, end to end."""
+"""A real Scrapy crawl of the TRS replica portals, over HTTP on 127.0.0.1, end to end."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import FIXTURES, load_expected
 
 pytestmark = pytest.mark.slow
+TRS = ["replica-trs", "replica-trs-records"]
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[sqlite3.Connectio
     root = tmp_path_factory.mktemp("crawl")
     db = root / "archive.db"
     done = subprocess.run(
-        [sys.executable, "-m", "nianbao", "crawl", "--db", str(db), "--warc-dir", str(root)],
+        [sys.executable, "-m", "nianbao", "crawl", *TRS, "--db", str(db), "--warc-dir", str(root)],
         capture_output=True,
         text=True,
         timeout=300,

@@ -12,6 +12,11 @@ def test_a_title_broken_over_two_lines_is_joined() -> None:
     assert title({}, text).text == "金寨县花石乡2020年政府信息公开工作年度报告"
 
 
+def test_a_breadcrumb_above_the_title_is_not_part_of_it() -> None:
+    text = "网站首页 > 政务公开\n金寨县花石乡2020年政府信息公开工作年度报告\n本报告依据"
+    assert title({}, text).text == "金寨县花石乡2020年政府信息公开工作年度报告"
+
+
 def test_a_document_without_a_title_line_takes_it_from_the_sentence_naming_it() -> None:
     text = (
         "根据《甘肃省人民政府信息公开办公室关于做好2021年政府信息公开工作年度报告编发工作的"
