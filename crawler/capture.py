@@ -4,13 +4,15 @@ and capture row) and in the run's WARC file; every failed fetch is recorded with
 from __future__ import annotations
 
 import gzip
+import urllib.parse
 import zlib
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
@@ -23,6 +25,23 @@ from extract.sniff import sniff
 # Hop-by-hop headers describe the transfer, not the document; the body is kept whole.
 _HOP = {b"transfer-encoding", b"connection", b"keep-alive"}
 _RECORDERS: dict[str, Recorder] = {}
+
+
+@dataclass
+class Fetched:
+    """A response as it came over the wire, from Scrapy's downloader or from a browser."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    method: str = "GET"
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    request_body: bytes = b""
+    protocol: str = "HTTP/1.1"
+    role: str | None = None
+    referrer: str | None = None
 
 
 class Recorder:
@@ -47,29 +66,46 @@ class Recorder:
         return _RECORDERS[run]
 
     def response(self, request: Request, response: Response, portal: str | None) -> str:
-        headers = {
-            k.decode("latin-1"): b", ".join(v).decode("latin-1")
-            for k, v in response.headers.items()
-        }
-        data = _decoded(response.body, headers.get("Content-Encoding", ""))
-        self._warc_pair(request, response)
-        capture = self.archive.store(
-            Capture(
+        return self.record(
+            Fetched(
                 url=request.meta.get("nianbao_url", request.url),
-                data=data,
-                fetched_at=_now(),
                 final_url=response.url,
                 status=response.status,
+                headers=_pairs(response.headers),
+                body=response.body,
+                method=request.method,
+                request_headers=_pairs(request.headers),
+                request_body=request.body,
+                protocol=response.protocol or "HTTP/1.1",
+                role=_role(request),
+                referrer=request.meta.get("referrer"),
+            ),
+            portal,
+        )
+
+    def record(self, fetched: Fetched, portal: str | None) -> str:
+        """One response as received: its WARC request and response records, then its bytes
+        and provenance in the archive."""
+        headers = dict(fetched.headers)
+        data = _decoded(fetched.body, headers.get("Content-Encoding", ""))
+        self._warc_pair(fetched)
+        capture = self.archive.store(
+            Capture(
+                url=fetched.url,
+                data=data,
+                fetched_at=_now(),
+                final_url=fetched.final_url,
+                status=fetched.status,
                 headers=headers,
                 content_type=headers.get("Content-Type"),
                 portal=portal,
-                error=None if response.status < 400 else f"HTTP {response.status}",
-                role=_role(request),
-                method=request.method,
-                referrer=request.meta.get("referrer"),
+                error=None if fetched.status < 400 else f"HTTP {fetched.status}",
+                role=fetched.role,
+                method=fetched.method,
+                referrer=fetched.referrer,
             ),
             self.run,
-            format=sniff(data) if response.status < 300 else None,
+            format=sniff(data) if fetched.status < 300 else None,
         )
         self.captures += 1
         return capture
@@ -91,36 +127,26 @@ class Recorder:
         )
         self.failures += 1
 
-    def _warc_pair(self, request: Request, response: Response) -> None:
-        url = response.url
-        protocol = response.protocol or "HTTP/1.1"
+    def _warc_pair(self, fetched: Fetched) -> None:
         status = StatusAndHeaders(
-            f"{response.status} {_reason(response.status)}",
-            [
-                (k.decode("latin-1"), v.decode("latin-1"))
-                for k, values in response.headers.items()
-                if k.lower() not in _HOP
-                for v in values
-            ],
-            protocol=protocol,
+            f"{fetched.status} {_reason(fetched.status)}",
+            [(k, v) for k, v in fetched.headers if k.lower().encode() not in _HOP],
+            protocol=fetched.protocol,
         )
         record = self.warc.create_warc_record(
-            url, "response", payload=BytesIO(response.body), http_headers=status
+            fetched.final_url, "response", payload=BytesIO(fetched.body), http_headers=status
         )
-        target = request.url.split("/", 3)[3] if request.url.count("/") >= 3 else ""
+        parts = urllib.parse.urlsplit(fetched.final_url)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
         sent = StatusAndHeaders(
-            f"{request.method} /{target} {protocol}",
-            [
-                (k.decode("latin-1"), v.decode("latin-1"))
-                for k, values in request.headers.items()
-                for v in values
-            ],
+            f"{fetched.method} {target or '/'} {fetched.protocol}",
+            fetched.request_headers,
             is_http_request=True,
         )
         asked = self.warc.create_warc_record(
-            url,
+            fetched.final_url,
             "request",
-            payload=BytesIO(request.body),
+            payload=BytesIO(fetched.request_body),
             http_headers=sent,
             warc_headers_dict={"WARC-Concurrent-To": record.rec_headers["WARC-Record-ID"]},
         )
@@ -144,8 +170,9 @@ class CaptureMiddleware:
     def from_crawler(cls, crawler: Crawler) -> CaptureMiddleware:
         return cls(crawler)
 
-    def process_response(self, request: Request, response: Response, spider: Spider) -> Response:
-        Recorder.of(self.crawler).response(request, response, getattr(spider, "portal_id", None))
+    def process_response(self, request: Request, response: Response) -> Response:
+        portal = getattr(self.crawler.spider, "portal_id", None)
+        Recorder.of(self.crawler).response(request, response, portal)
         return response
 
 
@@ -171,6 +198,12 @@ def _decoded(body: bytes, encoding: str) -> bytes:
     except (OSError, zlib.error, EOFError):
         return body
     return body
+
+
+def _pairs(headers: Any) -> list[tuple[str, str]]:
+    return [
+        (k.decode("latin-1"), v.decode("latin-1")) for k, values in headers.items() for v in values
+    ]
 
 
 def _role(request: Request) -> str | None:

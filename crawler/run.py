@@ -83,7 +83,9 @@ def crawl(
     local = all(p.replica for p in portals)
     process = CrawlerProcess(settings(archive.path, run, warc, local, log_level))
     for portal in portals:
-        process.crawl(known[portal.platform], portal=portal)
+        crawler = process.create_crawler(known[portal.platform])
+        crawler.settings.set("DOWNLOAD_DELAY", portal.delay, priority="cmdline")  # per host
+        process.crawl(crawler, portal=portal)
     process.start()
     recorder = _RECORDERS.get(run)
     if recorder is None:

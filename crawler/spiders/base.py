@@ -29,7 +29,6 @@ class PortalSpider(scrapy.Spider):
         super().__init__(name=f"{self.platform}:{portal.id}", **kwargs)
         self.portal = portal
         self.portal_id = portal.id
-        self.download_delay = portal.delay
         host = urllib.parse.urlsplit(portal.entry_url).hostname or ""
         self.allowed_domains = [host]
 
