@@ -9,6 +9,7 @@ from pathlib import Path
 from archive.blobs import BlobError
 from archive.store import Archive, Capture
 from extract.model import Report
+from extract.page import main_content
 from extract.sniff import sniff
 from extract.version import extractor_version
 from nianbao.batch import Result, extract_bytes
@@ -117,6 +118,18 @@ def extract_run(
     return tally
 
 
+def _with_page_content(report: Report, data: bytes) -> None:
+    """A web page's prose (for search) and date (when the report states none), from its main
+    content rather than the whole page with its menus."""
+    page = main_content(data)
+    if page.text:
+        report.text = page.text
+    if not report.published and page.date:
+        report.published = page.date
+    if not report.title and page.title:
+        report.title = page.title
+
+
 def _file(
     archive: Archive,
     capture: str,
@@ -129,6 +142,8 @@ def _file(
     result = extract_bytes(Path(where), data, timeout, content_type)
     tally.results.append(result)
     report = result.report or Report(warnings=[])
+    if report.format == "html" and not result.error:
+        _with_page_content(report, data)
     if result.error:
         report.warn("unreadable", result.error)
     report_id = archive.load(capture, report, extractor_version())
