@@ -8,7 +8,6 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -105,17 +104,25 @@ def extract(files: tuple[Path, ...], as_json: bool, with_text: bool, timeout: in
 )
 @click.option("--port", default=8001, show_default=True, help="Port to serve on.")
 def run(db_path: Path, timeout: int, serve: bool, port: int) -> None:
-    """The main job on the embedded default: archive the bundled sample reports, print a
-    summary, then serve the archive with Datasette at http://127.0.0.1:PORT/.
+    """The main job on the embedded default: start the bundled replica portals on 127.0.0.1,
+    crawl them all, file their reports, print a summary, then serve the archive with Datasette
+    at http://127.0.0.1:PORT/.
 
     Example: nianbao run --no-serve
     """
+    from crawler import registry
+    from nianbao import crawling
+
     archive = open_archive(db_path)
-    samples = resources.files("nianbao").joinpath("samples")
-    with resources.as_file(samples) as folder:
-        files = sorted(p for p in Path(folder).iterdir() if p.is_file())
-        tally = ingest.add(archive, files, timeout)
+    with archive_errors(db_path):
+        crawled, tally = crawling.crawl_and_file(
+            archive, registry.replicas(), db_path.parent / "warc", timeout
+        )
     click.echo(batch.summary(tally.results))
+    click.echo(
+        f"run {crawled.run}: {crawled.captures} responses recorded, {crawled.failures} fetches"
+        f" failed; WARC {crawled.warc}"
+    )
     report_tally(tally)
     if serve:
         click.echo(f"serving {db_path} at http://127.0.0.1:{port}/ (Ctrl-C stops)")
