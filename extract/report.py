@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from extract import checks, mapper, metadata, regions, sections, sniff
 from extract.model import Document, Paragraph, Report
-from extract.readers import html, text
+from extract.readers import html, pdf, text
 
 # A report page is rarely over 5 MB; past this the bytes are not a report we can read in time.
 MAX_BYTES = 64 * 1024 * 1024
 # What nianbao cannot read (yet), and why, by the format sniffed from the bytes.
 _UNREAD = {
-    "pdf": "PDF documents are not read yet",
     "docx": "DOCX documents are not read yet",
     "ole": "DOC/WPS/XLS documents are not read yet",
     "xlsx": "XLSX documents are not read yet",
@@ -36,6 +35,12 @@ def extract(data: bytes, content_type: str | None = None) -> Report:
     if len(data) > MAX_BYTES:
         report.warn("unreadable", f"{len(data)} bytes is over the {MAX_BYTES}-byte limit")
         return report
+    if kind == "pdf":
+        try:
+            return from_document(pdf.read(data), report)
+        except pdf.Unreadable as e:
+            report.warn("unreadable", str(e))
+            return report
     if kind not in ("html", "text"):
         reason = _UNREAD.get(kind, f"the bytes are not a document format nianbao reads ({kind})")
         report.warn("unreadable", reason)

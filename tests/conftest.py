@@ -27,7 +27,7 @@ def golden_corpus() -> list[tuple[Path, Path]]:
     pairs += [
         (doc, FIXTURES / "reports" / "expected" / f"{doc.stem}.json")
         for doc in sorted((FIXTURES / "reports").iterdir())
-        if doc.suffix in (".html", ".txt")
+        if doc.suffix in (".html", ".txt", ".pdf")
     ]
     return pairs
 
