@@ -204,6 +204,18 @@ def m006_report_digest(db: Database) -> None:
     db.table("reports").add_column("digest", str)
 
 
+@migrations()
+def m007_run_portals(db: Database) -> None:
+    """A crawl run's outcome per portal: what was fetched, what failed, what was filed, and the
+    portal's health (ok, degraded, blocked) with the reason."""
+    db.execute(
+        "create table run_portals (run text references runs(id), portal text references"
+        " portals(id), requests integer, lists integer, pages integer, attachments integer,"
+        " failures integer, reports integer, health text, reason text,"
+        " primary key (run, portal)) without rowid"
+    )
+
+
 def migrate(db: Database) -> None:
     """Bring a database of any earlier schema version up to this one."""
     migrations.apply(db)

@@ -23,6 +23,8 @@ from archive.schema import SECTIONS, migrate, wide_labels
 from extract.model import Report
 
 DEFAULT_DB = Path("data") / "archive.db"
+# A fetch that failed the crawl: not a missing robots.txt (all allowed), not a page's stylesheet.
+_FAILED = "error is not null and role != 'resource' and not (role = 'robots' and status = 404)"
 
 
 def now() -> str:
@@ -113,6 +115,52 @@ class Archive:
             },
         )
         return capture_id
+
+    def tally_portals(self, run: str) -> list[dict]:
+        """Each portal's share of a crawl run, and its health: blocked when no list page came
+        back, degraded when some fetches failed, else ok."""
+        rows = []
+        for (
+            portal,
+            requests,
+            lists,
+            ok_lists,
+            pages,
+            attachments,
+            failures,
+            reports,
+            why,
+        ) in self.db.execute(
+            "select portal, count(*), sum(role in ('list', 'rendered')),"
+            " sum(role in ('list', 'rendered') and status between 200 and 299),"
+            " sum(role = 'page'), sum(role = 'attachment'), sum(" + _FAILED + "),"
+            " count(distinct case when extracted not in ('failed', 'attachment')"
+            " then extracted end),"
+            " (select error from captures e where e.run = c.run and e.portal = c.portal"
+            "  and "
+            + _FAILED.replace("role", "e.role").replace("error", "e.error")
+            + " order by fetched_at limit 1)"
+            " from captures c where run = ? and portal is not null group by portal",
+            [run],
+        ).fetchall():
+            health = "blocked" if not ok_lists else "degraded" if failures else "ok"
+            reason = "no list page answered" if health == "blocked" else why if failures else None
+            row = {
+                "run": run,
+                "portal": portal,
+                "requests": requests,
+                "lists": lists,
+                "pages": pages,
+                "attachments": attachments,
+                "failures": failures,
+                "reports": reports,
+                "health": health,
+                "reason": reason,
+            }
+            self._insert("run_portals", row, upsert_on=None)
+            rows.append(row)
+        self.db.conn.commit()
+        return rows
 
     def captures(self) -> Iterator[dict]:
         yield from self.db.table("captures").rows_where(order_by="fetched_at, id")

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -56,7 +58,12 @@ def settings(db: Path, run: str, warc: Path, local: bool, log_level: str) -> Set
 
 
 def crawl(
-    portals: list[Portal], archive: Archive, run: str, warc: Path, log_level: str = "WARNING"
+    portals: list[Portal],
+    archive: Archive,
+    run: str,
+    warc: Path,
+    on_response: Callable[[Path], None] | None = None,
+    log_level: str = "WARNING",
 ) -> Crawled:
     known = spiders()
     unknown = sorted({p.platform for p in portals} - set(known))
@@ -85,6 +92,8 @@ def crawl(
     for portal in portals:
         crawler = process.create_crawler(known[portal.platform])
         crawler.settings.set("DOWNLOAD_DELAY", portal.delay, priority="cmdline")  # per host
+        if on_response is not None:
+            crawler.signals.connect(_ticker(on_response), signals.response_received, weak=False)
         process.crawl(crawler, portal=portal)
     process.start()
     recorder = _RECORDERS.get(run)
@@ -92,3 +101,10 @@ def crawl(
         return Crawled(run, warc, 0, 0)
     recorder.close()
     return Crawled(run, warc, recorder.captures, recorder.failures)
+
+
+def _ticker(tick: Callable[[Path], None]) -> Callable[..., None]:
+    def received(response: object, **_: object) -> None:
+        tick(Path(getattr(response, "url", "")))
+
+    return received

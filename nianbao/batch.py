@@ -93,8 +93,9 @@ def summary(results: Sequence[Result]) -> str:
     header = ("file", "agency", "year", "template", "region", "cells", "checks failed", "warnings")
     rows = [header]
     for r in results:
+        name = r.path.name if len(r.path.name) <= 40 else r.path.name[:39] + "…"
         if r.report is None:
-            rows.append((r.path.name, f"error: {r.error}", "", "", "", "", "", ""))
+            rows.append((name, f"error: {r.error}", "", "", "", "", "", ""))
             continue
         rep = r.report
         filled = sum(v is not None for v in rep.cells.values())
@@ -107,7 +108,7 @@ def summary(results: Sequence[Result]) -> str:
         codes = sorted({w.code for w in rep.warnings})
         rows.append(
             (
-                r.path.name,
+                name,
                 rep.agency or "?",
                 str(rep.year or "?"),
                 rep.template or "-",

@@ -103,30 +103,69 @@ def extract(files: tuple[Path, ...], as_json: bool, with_text: bool, timeout: in
     help="Publish the archive with Datasette afterwards.",
 )
 @click.option("--port", default=8001, show_default=True, help="Port to serve on.")
-def run(db_path: Path, timeout: int, serve: bool, port: int) -> None:
+def demo(db_path: Path, timeout: int, serve: bool, port: int) -> None:
     """The main job on the embedded default: start the bundled replica portals on 127.0.0.1,
     crawl them all, file their reports, print a summary, then serve the archive with Datasette
     at http://127.0.0.1:PORT/.
 
-    Example: nianbao run --no-serve
+    Example: nianbao demo --no-serve --db /tmp/demo.db
     """
     from crawler import registry
+
+    outcome = crawl_with_progress(registry.replicas(), db_path, db_path.parent / "warc", timeout)
+    click.echo(batch.summary(outcome.tally.results))
+    report_outcome(outcome, db_path)
+    if serve:
+        click.echo(f"serving {db_path} at http://127.0.0.1:{port}/ (Ctrl-C stops)")
+        os.execv(sys.executable, serve_command(db_path, "127.0.0.1", port))
+
+
+def crawl_with_progress(portals: list, db_path: Path, warc_dir: Path, timeout: float) -> Any:
+    """A crawl with a live count of responses, then a bar over the documents extracted."""
     from nianbao import crawling
 
     archive = open_archive(db_path)
+    seen = [0]
+
+    live = sys.stderr.isatty()
+
+    def fetched(url: Path) -> None:
+        seen[0] += 1
+        if live:
+            click.echo(
+                f"\rcrawling {len(portals)} portals: {seen[0]} responses", nl=False, err=True
+            )
+
     with archive_errors(db_path):
-        crawled, tally = crawling.crawl_and_file(
-            archive, registry.replicas(), db_path.parent / "warc", timeout
-        )
-    click.echo(batch.summary(tally.results))
+        outcome = crawling.crawl_and_file(archive, portals, warc_dir, timeout, fetched)
+    if live:
+        click.echo("", err=True)
+    return outcome
+
+
+def report_outcome(outcome: Any, db_path: Path) -> None:
+    """Per portal, then in all: pages, reports, cells, failed checks."""
+    crawled = outcome.crawled
     click.echo(
         f"run {crawled.run}: {crawled.captures} responses recorded, {crawled.failures} fetches"
         f" failed; WARC {crawled.warc}"
     )
-    report_tally(tally)
-    if serve:
-        click.echo(f"serving {db_path} at http://127.0.0.1:{port}/ (Ctrl-C stops)")
-        os.execv(sys.executable, serve_command(db_path, "127.0.0.1", port))
+    for p in outcome.portals:
+        click.echo(
+            f"  {p['portal']:24} {p['health']:9} {p['pages']:3} pages {p['attachments']:3}"
+            f" attachments {p['reports']:3} reports {p['failures']:3} failed"
+            + (f"  ({p['reason']})" if p["reason"] else "")
+        )
+    filed = [r.report for r in outcome.tally.results if r.report and r.report.cells]
+    cells = sum(sum(v is not None for v in r.cells.values()) for r in filed)
+    failed = sum(any(not c.ok for c in r.checks) for r in filed)
+    click.echo(
+        f"{len(outcome.portals)} portals, {sum(p['pages'] for p in outcome.portals)} report pages,"
+        f" {outcome.tally.reports} documents filed as {outcome.reports} distinct reports"
+        f" ({cells} cells; {failed} documents fail their own checks)"
+    )
+    for where, why in outcome.tally.failures:
+        click.echo(f"nianbao: {where}: {why}", err=True)
 
 
 @cli.command()
@@ -152,6 +191,14 @@ def add(paths: tuple[Path, ...], db_path: Path, timeout: int) -> None:
 
 @cli.command()
 @click.argument("portal_ids", nargs=-1)
+@click.option("--portal", "portal_opts", multiple=True, help="A registry id (repeatable).")
+@click.option(
+    "--platform", help="Every registry portal of this platform (with --url: its platform)."
+)
+@click.option(
+    "--all", "every", is_flag=True, help="Every portal of the registry, real and replica."
+)
+@click.option("--url", help="Crawl one column from its entry URL, without editing the registry.")
 @db_option
 @click.option(
     "--warc-dir",
@@ -161,27 +208,43 @@ def add(paths: tuple[Path, ...], db_path: Path, timeout: int) -> None:
     help="Where each run's WARC file is written.",
 )
 @click.option("--timeout", default=30, show_default=True, help=TIMEOUT_HELP)
-def crawl(portal_ids: tuple[str, ...], db_path: Path, warc_dir: Path, timeout: int) -> None:
+def crawl(
+    portal_ids: tuple[str, ...],
+    portal_opts: tuple[str, ...],
+    platform: str | None,
+    every: bool,
+    url: str | None,
+    db_path: Path,
+    warc_dir: Path,
+    timeout: int,
+) -> None:
     """Crawl portals of the registry (default: every bundled replica, served on 127.0.0.1
     meanwhile), store every response, and file the reports found.
 
-    Example: nianbao crawl replica-trs --db data/archive.db
+    Example: nianbao crawl --portal mct-gknb --db data/archive.db
     """
     from crawler import registry
     from nianbao import crawling
 
+    ids = [*portal_ids, *portal_opts]
     try:
-        portals = registry.find(list(portal_ids)) if portal_ids else registry.replicas()
+        if url:
+            portals = [crawling.portal_for_url(url, platform)]
+        elif ids:
+            portals = registry.find(ids)
+        elif every:
+            portals = registry.portals()
+        elif platform:
+            portals = [p for p in registry.portals() if p.platform == platform]
+            if not portals:
+                raise KeyError(f"no portal of platform {platform} in the registry")
+        else:
+            portals = registry.replicas()
     except KeyError as e:
         raise click.ClickException(str(e.args[0])) from e
-    archive = open_archive(db_path)
-    with archive_errors(db_path):
-        crawled, tally = crawling.crawl_and_file(archive, portals, warc_dir, timeout)
-    click.echo(
-        f"run {crawled.run}: {crawled.captures} responses recorded, {crawled.failures} fetches"
-        f" failed; WARC {crawled.warc}"
-    )
-    report_tally(tally)
+    except OSError as e:
+        raise click.ClickException(f"{url}: {e}") from e
+    report_outcome(crawl_with_progress(portals, db_path, warc_dir, timeout), db_path)
 
 
 @cli.command()

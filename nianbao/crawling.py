@@ -1,20 +1,33 @@
 """A crawl from the command line: the replicas it needs started, the portals walked, the run's
-captures extracted into the archive."""
+captures extracted into the archive, each portal's outcome recorded."""
 
 from __future__ import annotations
 
+import hashlib
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.store import Archive
-from crawler import registry
+from crawler import registry, settings
+from crawler.detect import platform_of
 from crawler.registry import Portal
 from crawler.run import Crawled, crawl
 from extract.version import extractor_version
 from nianbao import ingest
 from replicas import portals as replica_sites
 from replicas.server import serving
+
+
+@dataclass
+class Outcome:
+    crawled: Crawled
+    tally: ingest.Tally
+    portals: list[dict] = field(default_factory=list)
+    reports: int = 0  # distinct reports the run's documents were filed as
 
 
 @contextmanager
@@ -27,12 +40,50 @@ def served(portals: list[Portal], base_port: int = 0) -> Iterator[list[Portal]]:
         yield [registry.at_port(p, ports[p.replica]) if p.replica else p for p in portals]
 
 
+def portal_for_url(url: str, platform: str | None) -> Portal:
+    """A portal the registry does not hold, from its column's URL; its platform detected from
+    the page when not given."""
+    if platform is None:
+        request = urllib.request.Request(url, headers={"User-Agent": settings.USER_AGENT})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            page = response.read(2_000_000).decode("utf-8", "replace")
+        platform = platform_of(url, page)
+    host = urllib.parse.urlsplit(url).hostname or "portal"
+    digest = hashlib.sha1(url.encode()).hexdigest()[:6]
+    return Portal(
+        id=f"{host}-{digest}",
+        name=url,
+        agency="",
+        province="",
+        city="",
+        county="",
+        division_code="",
+        level="",
+        platform=platform,
+        entry_url=url,
+        replica="",
+        delay=settings.DOWNLOAD_DELAY,
+        notes="crawled from its URL (nianbao crawl --url)",
+    )
+
+
 def crawl_and_file(
-    archive: Archive, portals: list[Portal], warc_dir: Path, timeout: float
-) -> tuple[Crawled, ingest.Tally]:
+    archive: Archive,
+    portals: list[Portal],
+    warc_dir: Path,
+    timeout: float,
+    on_response: ingest.Tick | None = None,
+    on_extract: ingest.Tick | None = None,
+) -> Outcome:
     run = archive.start_run("crawl", extractor_version(), note=" ".join(p.id for p in portals))
     with served(portals) as reachable:
-        crawled = crawl(reachable, archive, run, warc_dir / f"{run}.warc.gz")
-    tally = ingest.extract_run(archive, run, timeout)
+        crawled = crawl(reachable, archive, run, warc_dir / f"{run}.warc.gz", on_response)
+    tally = ingest.extract_run(archive, run, timeout, on_extract or (lambda p: None))
+    per_portal = archive.tally_portals(run)
     archive.finish_run(run, crawled.captures, tally.reports, crawled.failures + len(tally.failures))
-    return crawled, tally
+    distinct = archive.db.execute(
+        "select count(distinct extracted) from captures where run = ?"
+        " and extracted not in ('failed', 'attachment')",
+        [run],
+    ).fetchone()[0]
+    return Outcome(crawled, tally, per_portal, distinct)

@@ -14,6 +14,8 @@ from extract.sniff import sniff
 from extract.version import extractor_version
 from nianbao.batch import Result, extract_bytes
 
+Tick = Callable[[Path], None]
+
 
 @dataclass
 class Tally:
@@ -115,6 +117,8 @@ def extract_run(
         )
     }
     tally.failures = [(where, why) for where, why in tally.failures if where not in given]
+    pointers = {Path(url) for url in given}  # pages that only point to their attachment
+    tally.results = [r for r in tally.results if r.path not in pointers]
     return tally
 
 

@@ -72,8 +72,8 @@ def test_a_document_taking_too_long_is_given_up_with_an_error(tmp_path: Path) ->
 
 
 @pytest.mark.slow
-def test_run_crawls_the_replica_portals_and_prints_a_summary(tmp_path: Path) -> None:
-    done = run("run", "--no-serve", "--db", tmp_path / "archive.db")
+def test_demo_crawls_the_replica_portals_and_prints_a_summary(tmp_path: Path) -> None:
+    done = run("demo", "--no-serve", "--db", tmp_path / "archive.db")
     assert done.returncode == 0, done.stderr
     assert "靖远县石门乡人民政府" in done.stdout and "198/198" in done.stdout
     assert "responses recorded" in done.stdout and (tmp_path / "warc").is_dir()

@@ -1,0 +1,145 @@
+"""The integration test: every replica portal served, one real crawl of them all in a
+subprocess, and the archive it leaves checked report by report."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.conftest import golden_corpus, load_expected
+
+pytestmark = pytest.mark.slow
+
+FILED = {
+    "replica-anhui": {
+        ("沭阳县人民政府", 2025),
+        ("舒城县人民政府", 2020),
+        ("金寨县花石乡人民政府", 2020),
+        ("靖远县石门乡人民政府", 2021),
+    },
+    "replica-generic": {
+        ("博爱县孝敬镇人民政府", 2020),
+        ("沭阳县人民政府", 2025),
+        ("淮安市人民政府", 2024),
+        ("靖远县石门乡人民政府", 2021),
+    },
+    "replica-gkmlpt": {
+        ("三江乡人民政府", 2020),
+        ("博爱县孝敬镇人民政府", 2020),
+        ("淮安市人民政府", 2024),
+        ("靖远县石门乡人民政府", 2021),
+    },
+    "replica-hanweb": {
+        ("博爱县孝敬镇人民政府", 2020),
+        ("沭阳县人民政府", 2025),
+        ("沭阳县发展和改革局", 2023),
+        ("淮安市人民政府", 2024),
+    },
+    "replica-scripted": {
+        ("博爱县孝敬镇人民政府", 2020),
+        ("沭阳县人民政府", 2025),
+        ("靖远县石门乡人民政府", 2021),
+    },
+    "replica-trs": {
+        ("博爱县孝敬镇人民政府", 2020),
+        ("淮安市人民政府", 2024),
+        ("舒城县人民政府", 2020),
+        ("金寨县花石乡人民政府", 2020),
+    },
+    "replica-trs-records": {
+        ("三江乡人民政府", 2020),
+        ("沭阳县发展和改革局", 2023),
+        ("靖远县石门乡人民政府", 2021),
+    },
+    "replica-vsb": {
+        ("三江乡人民政府", 2020),
+        ("博爱县孝敬镇人民政府", 2020),
+        ("淮安市人民政府", 2024),
+        ("靖远县石门乡人民政府", 2021),
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[sqlite3.Connection, Path]:
+    root = tmp_path_factory.mktemp("all")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nianbao",
+            "crawl",
+            "--db",
+            str(root / "archive.db"),
+            "--warc-dir",
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return sqlite3.connect(root / "archive.db"), next(root.glob("*.warc.gz"))
+
+
+def test_each_portal_gives_exactly_its_reports(crawl: tuple) -> None:
+    conn, _ = crawl
+    found: dict[str, set] = defaultdict(set)
+    for portal, agency, year in conn.execute(
+        "select c.portal, r.agency_name, r.year from captures c"
+        " join reports r on r.id = c.extracted where c.role in ('page', 'attachment')"
+    ):
+        found[portal].add((agency, year))
+    assert dict(found) == FILED
+
+
+def test_a_report_met_on_several_portals_is_one_report_with_the_real_cells(crawl: tuple) -> None:
+    conn, _ = crawl
+    expected = {}
+    for _, path in golden_corpus():
+        e = load_expected(path)
+        expected[(e["agency"], e["year"])] = e["cells"]
+    reports = conn.execute("select id, agency_name, year from reports").fetchall()
+    assert len(reports) == len({(a, y) for _, a, y in reports}) == 8
+    for report_id, agency, year in reports:
+        cells = dict(conn.execute("select key, value from cells where report = ?", [report_id]))
+        assert cells == expected[(agency, year)], (agency, year)
+
+
+def test_only_the_script_drawn_list_was_rendered_and_by_a_real_chromium(crawl: tuple) -> None:
+    conn, warc = crawl
+    rendered = conn.execute(
+        "select distinct portal from captures where role in ('rendered', 'resource')"
+    ).fetchall()
+    assert rendered == [("replica-scripted",)]
+    agents = set()
+    with warc.open("rb") as f:
+        for record in ArchiveIterator(f):
+            if (
+                record.rec_type == "request"
+                and "/api/search" in record.rec_headers["WARC-Target-URI"]
+            ):
+                agents.add(record.http_headers.get_header("Sec-Ch-Ua"))
+    # The script's own call, made by Chromium (its client hints), under our honest user agent.
+    assert agents and all('"Chromium"' in a for a in agents)
+
+
+def test_the_warc_is_valid(crawl: tuple) -> None:
+    _, warc = crawl
+    check = subprocess.run(
+        [str(Path(sys.executable).parent / "warcio"), "check", str(warc)], capture_output=True
+    )
+    assert check.returncode == 0
+
+
+def test_each_portal_has_its_health_recorded(crawl: tuple) -> None:
+    conn, _ = crawl
+    health = dict(conn.execute("select portal, health from run_portals"))
+    assert set(health) == set(FILED)
+    assert health["replica-generic"] == "ok" and health["replica-trs"] == "degraded"
