@@ -21,8 +21,14 @@ DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled for each next one
+RETRY_AFTER_MAX = 300  # a server asking to wait longer is given up on for this run
 COOKIES_ENABLED = True  # some portals set a session cookie before they serve lists
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 # Nearest the network, so every response is recorded as received (crawler/capture.py).
-DOWNLOADER_MIDDLEWARES = {"crawler.capture.CaptureMiddleware": 950}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.capture.CaptureMiddleware": 950,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.polite.BackoffRetryMiddleware": 550,  # Scrapy's retry, waiting as asked
+}

@@ -1,0 +1,64 @@
+"""Retries that wait: as long as a server's Retry-After asks, else an exponential backoff, and
+meanwhile nothing else goes to that host."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+import urllib.parse
+
+from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Response
+from scrapy.utils.response import response_status_message
+
+
+def retry_after(value: str | None, now: float) -> float | None:
+    """Seconds a Retry-After header asks for: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry, with the wait it lacks. A server asking for longer than
+    RETRY_AFTER_MAX is given up on for this run: the response is recorded with its status."""
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        settings = self.crawler.settings
+        asked = response.headers.get("Retry-After")
+        wait = retry_after(asked.decode("latin-1") if asked else None, time.time())
+        if wait is not None and wait > settings.getfloat("RETRY_AFTER_MAX", 300):
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        if wait is None:
+            tries = retry.meta.get("retry_times", 1)
+            wait = settings.getfloat("RETRY_BACKOFF_BASE", 2.0) * 2 ** (tries - 1)
+        await self._hold_host(request, wait)
+        return retry
+
+    async def _hold_host(self, request: Request, wait: float) -> None:
+        """Sleep, with the host's download slot held back as long (no other request to it)."""
+        engine = self.crawler.engine
+        key = request.meta.get("download_slot") or urllib.parse.urlsplit(request.url).hostname or ""
+        slot = engine.downloader.slots.get(key) if engine else None
+        before = slot.delay if slot else None
+        if slot:
+            slot.delay = max(slot.delay, wait)
+        try:
+            await asyncio.sleep(wait)
+        finally:
+            if slot and before is not None:
+                slot.delay = before

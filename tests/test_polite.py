@@ -1,0 +1,80 @@
+"""Politeness: a server's Retry-After is waited out, other failures back off."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from crawler.polite import retry_after
+from replicas.server import serving
+from replicas.site import Request, Response
+
+
+def test_retry_after_is_read_in_seconds_or_as_a_date() -> None:
+    assert retry_after("120", now=0) == 120
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470) == 10
+    assert retry_after("soon", now=0) is None and retry_after(None, now=0) is None
+
+
+class Busy:
+    """A portal that answers its first visitor 503 with Retry-After: 2."""
+
+    id = platform = "busy"
+    entry = "/"
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.seen = 0
+
+    def handle(self, request: Request) -> Response:
+        if request.path != "/":
+            return Response(b"", status=404)
+        with self.lock:
+            self.seen += 1
+            first = self.seen == 1
+        if first:
+            return Response(b"busy", status=503, headers={"Retry-After": "2"})
+        return Response("<html><body><p>首页</p></body></html>".encode())
+
+
+@pytest.mark.slow
+def test_a_503_with_retry_after_is_retried_only_after_the_wait(tmp_path: Path) -> None:
+    with serving([Busy()]) as (running,):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "nianbao",
+                "crawl",
+                "--url",
+                running.url + "/",
+                "--platform",
+                "generic",
+                "--db",
+                str(tmp_path / "a.db"),
+                "--warc-dir",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 0, done.stderr
+    rows = (
+        sqlite3.connect(tmp_path / "a.db")
+        .execute(
+            "select status, fetched_at from captures where url like '%:' || ? || '/'"
+            " order by fetched_at, status desc",
+            [str(running.port)],
+        )
+        .fetchall()
+    )
+    assert [s for s, _ in rows] == [503, 200]
+    waited = datetime.fromisoformat(rows[1][1]) - datetime.fromisoformat(rows[0][1])
+    assert waited.total_seconds() >= 1  # fetched_at has whole seconds: 2 s asked, ≥ 1 s seen
