@@ -4,8 +4,10 @@ and capture row) and in the run's WARC file; every failed fetch is recorded with
 from __future__ import annotations
 
 import gzip
+import logging
 import urllib.parse
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
@@ -15,6 +17,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.misc import load_object
 from twisted.python.failure import Failure
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -25,6 +28,13 @@ from extract.sniff import sniff
 # Hop-by-hop headers describe the transfer, not the document; the body is kept whole.
 _HOP = {b"transfer-encoding", b"connection", b"keep-alive"}
 _RECORDERS: dict[str, Recorder] = {}
+logger = logging.getLogger(__name__)
+# Files a stored capture's report: (archive, run, capture id, url, bytes, content type).
+Filer = Callable[[Archive, str, str, str, bytes, str | None], None]
+
+
+def capture_type(headers: dict[str, str]) -> str | None:
+    return headers.get("Content-Type")
 
 
 @dataclass
@@ -47,9 +57,10 @@ class Fetched:
 class Recorder:
     """The archive and the WARC of one crawl run; shared by the middleware and the spiders."""
 
-    def __init__(self, db: Path, run: str, warc: Path) -> None:
+    def __init__(self, db: Path, run: str, warc: Path, filer: Filer | None = None) -> None:
         self.archive = Archive(db)
         self.run = run
+        self.filer = filer
         warc.parent.mkdir(parents=True, exist_ok=True)
         self._warc_file = warc.open("ab")
         self.warc = WARCWriter(self._warc_file, gzip=True)
@@ -62,7 +73,8 @@ class Recorder:
         s = crawler.settings
         run = s["NIANBAO_RUN"]
         if run not in _RECORDERS:
-            _RECORDERS[run] = cls(Path(s["NIANBAO_DB"]), run, Path(s["NIANBAO_WARC"]))
+            filer = load_object(s["NIANBAO_FILER"]) if s.get("NIANBAO_FILER") else None
+            _RECORDERS[run] = cls(Path(s["NIANBAO_DB"]), run, Path(s["NIANBAO_WARC"]), filer)
         return _RECORDERS[run]
 
     def response(self, request: Request, response: Response, portal: str | None) -> str:
@@ -108,6 +120,13 @@ class Recorder:
             format=sniff(data) if fetched.status < 300 else None,
         )
         self.captures += 1
+        if self.filer and fetched.role in ("page", "attachment") and 200 <= fetched.status < 300:
+            try:
+                self.filer(
+                    self.archive, self.run, capture, fetched.url, data, capture_type(headers)
+                )
+            except Exception:  # filed again after the crawl, where the reason is recorded
+                logger.exception("filing %s failed; it is retried after the crawl", fetched.url)
         return capture
 
     def failure(self, request: Request, reason: str, portal: str | None) -> None:

@@ -52,6 +52,7 @@ def settings(db: Path, run: str, warc: Path, local: bool, log_level: str) -> Set
     s.set("NIANBAO_RUN", run)
     s.set("NIANBAO_WARC", str(warc))
     s.set("LOG_LEVEL", log_level)
+    s.set("NIANBAO_FILER", "nianbao.ingest.file_crawled")  # reports filed as the crawl goes
     if local:  # replicas on 127.0.0.1: no start-up delay, short backoffs
         s.set("AUTOTHROTTLE_ENABLED", False)
         s.set("RETRY_BACKOFF_BASE", 0.2)

@@ -76,6 +76,7 @@ def crawl_and_file(
     on_extract: ingest.Tick | None = None,
 ) -> Outcome:
     run = archive.start_run("crawl", extractor_version(), note=" ".join(p.id for p in portals))
+    ingest.RUNS[run] = ingest.Filing(ingest.Tally(), timeout)
     with served(portals) as reachable:
         crawled = crawl(reachable, archive, run, warc_dir / f"{run}.warc.gz", on_response)
     tally = ingest.extract_run(archive, run, timeout, on_extract or (lambda p: None))

@@ -80,16 +80,41 @@ def reprocess(
     return tally
 
 
+@dataclass
+class Filing:
+    tally: Tally
+    timeout: float
+
+
+# Crawl runs under way in this process, and what each has filed so far.
+RUNS: dict[str, Filing] = {}
+
+
+def file_crawled(
+    archive: Archive, run: str, capture: str, url: str, data: bytes, content_type: str | None
+) -> None:
+    """The crawler's filer (setting NIANBAO_FILER): each report page or attachment is filed as
+    it arrives, so a long crawl fills the archive as it goes."""
+    filing = RUNS.setdefault(run, Filing(Tally(), 30))
+    done = archive.db.execute("select extracted from captures where id = ?", [capture]).fetchone()
+    if done and done[0] is not None:
+        return  # the same bytes, met before: already filed
+    filing.tally.captures += 1
+    _file(archive, capture, url, data, content_type, filing.timeout, filing.tally)
+
+
 def extract_run(
     archive: Archive, run: str, timeout: float, tick: Callable[[Path], None] = lambda p: None
 ) -> Tally:
-    """File the reports of a crawl run's captures: its report pages and their attachments. A
-    page that only links its report is marked `attachment` once an attachment gave it."""
-    tally = Tally()
+    """File the reports of a crawl run's captures not filed yet (all of them when the crawl
+    filed none as it went). A page that only links its report is marked `attachment` once an
+    attachment gave it."""
+    filing = RUNS.pop(run, None)
+    tally = filing.tally if filing else Tally()
     rows = list(
         archive.db.query(
             "select id, url, content_type from captures where run = ? and status = 200"
-            " and role in ('page', 'attachment') order by fetched_at, id",
+            " and role in ('page', 'attachment') and extracted is null order by fetched_at, id",
             [run],
         )
     )
