@@ -66,6 +66,7 @@ def crawl(
     warc: Path,
     on_response: Callable[[Path], None] | None = None,
     log_level: str = "WARNING",
+    file_as_it_goes: bool = True,
 ) -> Crawled:
     known = spiders()
     unknown = sorted({p.platform for p in portals} - set(known))
@@ -90,7 +91,10 @@ def crawl(
             pk="id",
         )
     local = all(p.replica for p in portals)
-    process = CrawlerProcess(settings(archive.path, run, warc, local, log_level))
+    options = settings(archive.path, run, warc, local, log_level)
+    if not file_as_it_goes:
+        options.set("NIANBAO_FILER", None)
+    process = CrawlerProcess(options)
     for portal in portals:
         crawler = process.create_crawler(known[portal.platform])
         crawler.settings.set("DOWNLOAD_DELAY", portal.delay, priority="cmdline")  # per host

@@ -1,0 +1,189 @@
+"""The crawler's own cost: the real crawl of the replica portals against a bare Scrapy spider
+fetching the same URLs from the same servers, in one run.
+
+The replicas are served by this process on 127.0.0.1; each crawl runs in its own process (one
+Twisted reactor each) with the same per-host concurrency and no delay. Rates are measured from
+the first response to the last, so interpreter and browser start-up do not count. Printed:
+pages/s of each, their ratio (goal: the real crawl at ≥ 0.8× the bare spider's rate), the real
+crawl with and without filing reports as it goes, the share of pages Playwright rendered, and
+peak RSS (the crawler, and with its browser).
+
+Run: .venv/bin/python bench/crawl.py [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+
+def worker(mode: str, ports: dict[str, int], urls: list[str], out: Path) -> None:
+    """One crawl in this process; prints its timing as JSON."""
+    import scrapy
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+
+    from archive.store import Archive
+    from crawler import registry
+    from crawler.run import crawl
+    from nianbao import ingest
+
+    times: list[float] = []
+
+    def received(**_: object) -> None:
+        times.append(time.perf_counter())
+
+    if mode == "bare":
+
+        class Bare(scrapy.Spider):
+            name = "bare"
+
+            async def start(self):  # type: ignore[no-untyped-def]
+                for url in urls:
+                    yield scrapy.Request(url, dont_filter=True)
+
+            def parse(self, response):  # type: ignore[no-untyped-def]
+                return None
+
+        process = CrawlerProcess(
+            {
+                "LOG_LEVEL": "ERROR",
+                "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+                "DOWNLOAD_DELAY": 0,
+                "HTTPERROR_ALLOW_ALL": True,
+                "RETRY_ENABLED": False,
+                "REDIRECT_ENABLED": False,
+            }
+        )
+        crawler = process.create_crawler(Bare)
+        crawler.signals.connect(received, signals.response_received, weak=False)
+        process.crawl(crawler)
+        process.start()
+        pages = len(times)
+    else:
+        rows = {p.replica: p for p in registry.replicas()}
+        portals = [
+            replace(registry.at_port(rows[site.split("#")[0]], port), id=site)
+            for site, port in ports.items()
+        ]
+        archive = Archive(out / "archive.db")
+        run = archive.start_run("bench", "bench")
+        if mode == "real":
+            ingest.RUNS[run] = ingest.Filing(ingest.Tally(), 30)
+        crawl(
+            portals,
+            archive,
+            run,
+            out / "bench.warc.gz",
+            on_response=lambda _: received(),
+            file_as_it_goes=mode == "real",
+        )
+        conn = sqlite3.connect(out / "archive.db")
+        pages = conn.execute("select count(*) from captures where status is not null").fetchone()[0]
+        rendered = conn.execute("select count(*) from captures where role = 'rendered'").fetchone()[
+            0
+        ]
+        listed = [
+            u
+            for (u,) in conn.execute(
+                "select url from captures where status is not null and role != 'resource'"
+                " and role != 'rendered' order by fetched_at"
+            )
+        ]
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    span = times[-1] - times[0] if len(times) > 1 else float("nan")
+    result = {"pages": pages, "span": span, "rss_kb": own, "children_rss_kb": children}
+    if mode != "bare":
+        result |= {"rendered": rendered, "urls": listed}
+    print(json.dumps(result))
+
+
+def run_worker(mode: str, ports: dict[str, int], urls: list[str]) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--worker",
+                mode,
+                "--ports",
+                json.dumps(ports),
+                "--out",
+                tmp,
+            ],
+            input=json.dumps(urls),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    if done.returncode != 0:
+        raise SystemExit(done.stderr[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", help="replica site ids, comma-separated (default: all)")
+    parser.add_argument("--copies", type=int, default=10, help="copies of each replica served")
+    parser.add_argument("--worker")
+    parser.add_argument("--ports")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, json.loads(args.ports), json.loads(sys.stdin.read() or "[]"), args.out)
+        return
+
+    from replicas.portals import sites
+    from replicas.server import serving
+
+    chosen = [s for s in sites() if not args.only or s.id in args.only.split(",")]
+    # --copies of each replica, each on its own port: a crawl long enough to time.
+    copies = [s for _ in range(args.copies) for s in chosen]
+    with serving(copies) as running:
+        ports = {f"{r.site.id}#{i}": r.port for i, r in enumerate(running)}
+        rates: dict[str, list[float]] = {"bare": [], "capture": [], "real": []}
+        last: dict[str, dict] = {}
+        for _ in range(args.rounds):
+            # The bare spider fetches what the real crawl fetched (robots.txt, lists, pages,
+            # attachments; not a browser's own requests), in the same order.
+            real = run_worker("real", ports, [])
+            bare = run_worker("bare", ports, real["urls"])
+            capture = run_worker("capture", ports, [])
+            for mode, r in (("bare", bare), ("capture", capture), ("real", real)):
+                rates[mode].append((r["pages"] - 1) / r["span"])
+                last[mode] = r
+    bare_rate = statistics.median(rates["bare"])
+    print(
+        f"replica crawl: {last['real']['pages']} responses over {len(ports)} portals,"
+        f" {args.rounds} rounds (medians)"
+    )
+    print(f"bare Scrapy spider, same URLs      {bare_rate:8.1f} pages/s   (baseline)")
+    for mode, label in (("capture", "crawl, captures only"), ("real", "crawl, filing as it goes")):
+        rate = statistics.median(rates[mode])
+        print(f"{label:34} {rate:8.1f} pages/s   {rate / bare_rate:5.2f}× baseline (goal ≥ 0.80×)")
+    r = last["real"]
+    print(
+        f"pages rendered by Playwright: {r['rendered']} of {r['pages']}"
+        f" ({r['rendered'] / r['pages']:.1%})"
+    )
+    print(
+        f"peak RSS: crawler {r['rss_kb'] / 1024:.0f} MB, its browser"
+        f" {r['children_rss_kb'] / 1024:.0f} MB; bare spider {last['bare']['rss_kb'] / 1024:.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
