@@ -180,8 +180,9 @@ def main() -> None:
         f" ({r['rendered'] / r['pages']:.1%})"
     )
     print(
-        f"peak RSS: crawler {r['rss_kb'] / 1024:.0f} MB, its browser"
-        f" {r['children_rss_kb'] / 1024:.0f} MB; bare spider {last['bare']['rss_kb'] / 1024:.0f} MB"
+        f"peak RSS: crawler {r['rss_kb'] / 1024:.0f} MB, its largest child (browser or"
+        f" extraction worker) {r['children_rss_kb'] / 1024:.0f} MB;"
+        f" bare spider {last['bare']['rss_kb'] / 1024:.0f} MB"
     )
 
 

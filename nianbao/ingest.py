@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,8 +84,36 @@ def reprocess(
 
 @dataclass
 class Filing:
+    """A crawl run's filing: documents read in a worker process (the crawl's own thread keeps
+    fetching), their reports loaded into the archive by the crawl's thread as they come back."""
+
     tally: Tally
     timeout: float
+    pool: ProcessPoolExecutor | None = None
+    pending: list[tuple[str, str, Future[Result]]] = field(default_factory=list)
+
+    def submit(self, capture: str, where: str, data: bytes, content_type: str | None) -> None:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        future = self.pool.submit(read_document, where, data, content_type, self.timeout)
+        self.pending.append((capture, where, future))
+
+    def collect(self, archive: Archive, wait: bool = False) -> None:
+        """Load what the worker has read (all of it, waiting, at the end of the crawl)."""
+        still = []
+        for capture, where, future in self.pending:
+            if not wait and not future.done():
+                still.append((capture, where, future))
+                continue
+            try:
+                result = future.result()
+            except Exception as e:  # the worker died (a reader crashed it): said, not raised
+                result = Result(Path(where), error=f"{type(e).__name__}: {e}")
+            _load(archive, capture, where, result, self.tally)
+        self.pending = still
+        if wait and self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
 
 
 # Crawl runs under way in this process, and what each has filed so far.
@@ -100,7 +130,8 @@ def file_crawled(
     if done and done[0] is not None:
         return  # the same bytes, met before: already filed
     filing.tally.captures += 1
-    _file(archive, capture, url, data, content_type, filing.timeout, filing.tally)
+    filing.collect(archive)
+    filing.submit(capture, url, data, content_type)
 
 
 def extract_run(
@@ -110,6 +141,8 @@ def extract_run(
     filed none as it went). A page that only links its report is marked `attachment` once an
     attachment gave it."""
     filing = RUNS.pop(run, None)
+    if filing is not None:
+        filing.collect(archive, wait=True)
     tally = filing.tally if filing else Tally()
     rows = list(
         archive.db.query(
@@ -159,6 +192,29 @@ def _with_page_content(report: Report, data: bytes) -> None:
         report.title = page.title
 
 
+def read_document(where: str, data: bytes, content_type: str | None, timeout: float) -> Result:
+    """A document's report, with a web page's main content: pure, so it can run in a worker
+    process while the crawl goes on fetching."""
+    result = extract_bytes(Path(where), data, timeout, content_type)
+    report = result.report
+    if report is not None and report.format == "html" and not result.error:
+        _with_page_content(report, data)
+    return result
+
+
+def _load(archive: Archive, capture: str, where: str, result: Result, tally: Tally) -> None:
+    tally.results.append(result)
+    report = result.report or Report(warnings=[])
+    if result.error:
+        report.warn("unreadable", result.error)
+    report_id = archive.load(capture, report, extractor_version())
+    if report_id is None:
+        reason = archive.db["captures"].get(capture)["extract_error"]
+        tally.failures.append((where, reason))
+    else:
+        tally.reports += 1
+
+
 def _file(
     archive: Archive,
     capture: str,
@@ -168,16 +224,4 @@ def _file(
     timeout: float,
     tally: Tally,
 ) -> None:
-    result = extract_bytes(Path(where), data, timeout, content_type)
-    tally.results.append(result)
-    report = result.report or Report(warnings=[])
-    if report.format == "html" and not result.error:
-        _with_page_content(report, data)
-    if result.error:
-        report.warn("unreadable", result.error)
-    report_id = archive.load(capture, report, extractor_version())
-    if report_id is None:
-        reason = archive.db["captures"].get(capture)["extract_error"]
-        tally.failures.append((where, reason))
-    else:
-        tally.reports += 1
+    _load(archive, capture, where, read_document(where, data, content_type, timeout), tally)
