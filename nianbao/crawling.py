@@ -33,8 +33,10 @@ class Outcome:
 @contextmanager
 def served(portals: list[Portal], base_port: int = 0) -> Iterator[list[Portal]]:
     """The portals as this run reaches them: each replica served on 127.0.0.1 meanwhile."""
-    wanted = {p.replica for p in portals if p.replica}
-    sites = [s for s in replica_sites.sites() if s.id in wanted]
+    order = [p.replica for p in portals if p.replica]  # ports in the registry's order
+    sites = sorted(
+        (s for s in replica_sites.sites() if s.id in order), key=lambda s: order.index(s.id)
+    )
     with serving(sites, base_port) as running:
         ports = {r.site.id: r.port for r in running}
         yield [registry.at_port(p, ports[p.replica]) if p.replica else p for p in portals]

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from crawler.detect import platform_of
 from replicas.portals import sites
+from replicas.server import serving
 from replicas.site import Request
+from replicas.trs import TrsSite
 
 
 @pytest.mark.parametrize(
@@ -37,3 +44,31 @@ def test_the_url_alone_tells_a_platform_whose_page_is_a_shell() -> None:
 
 def _pairs(query: str) -> list[tuple[str, str]]:
     return [tuple(p.split("=", 1)) for p in query.split("&") if "=" in p]  # type: ignore[misc]
+
+
+@pytest.mark.slow
+def test_crawl_by_url_detects_the_platform_and_files_the_reports(tmp_path: Path) -> None:
+    site = TrsSite("trs", ["shucheng-2020", "jinzhai-huashi-2020"])
+    with serving([site]) as (running,):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "nianbao",
+                "crawl",
+                "--url",
+                running.entry,
+                "--db",
+                str(tmp_path / "a.db"),
+                "--warc-dir",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert done.returncode == 0, done.stderr
+    conn = sqlite3.connect(tmp_path / "a.db")
+    assert conn.execute("select platform, replica from portals").fetchall() == [("trs", 0)]
+    filed = conn.execute("select agency_name from reports order by agency_name").fetchall()
+    assert filed == [("舒城县人民政府",), ("金寨县花石乡人民政府",)]
