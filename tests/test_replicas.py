@@ -10,6 +10,7 @@ import pytest
 
 from crawler.spiders.trs import pages
 from replicas.server import Running, serving
+from replicas.site import Request
 from replicas.trs import TrsSite
 
 
@@ -86,3 +87,25 @@ def test_registry_rows_are_whole_and_name_replicas_that_exist() -> None:
     assert all(p.delay >= 1 for p in rows if not p.replica)  # real portals: polite
     with pytest.raises(KeyError, match="no portal nope"):
         registry.find(["nope"])
+
+
+def test_trs_spider_asks_for_every_list_page_and_the_columns_own_articles_only() -> None:
+    from scrapy.http import HtmlResponse
+
+    from crawler import registry
+    from crawler.spiders.trs import TrsSpider
+
+    site = TrsSite("trs", ["shucheng-2020", "jinzhai-huashi-2020", "huaian-city-2024"])
+    (row,) = [p for p in registry.replicas() if p.replica == "trs"]
+    spider = TrsSpider(portal=registry.at_port(row, 8601))
+    url = "http://127.0.0.1:8601/xxgk/gknb/"
+    response = HtmlResponse(url, body=site.handle(Request("GET", "/xxgk/gknb/")).body)
+    asked = [(r.meta["role"], r.url.removeprefix(url)) for r in spider.parse(response)]
+    assert asked == [
+        ("list", "index_1.html"),
+        ("page", "202501/t20250131_1400000.html"),
+        ("page", "draft/202101/t20210101_1.html"),  # robots.txt will refuse it, recorded
+        ("page", "202101/t20210131_1400017.html"),
+        ("page", "202101/t20210131_1400034.html"),
+        ("page", "202101/t20210130_1399999.html"),
+    ]
