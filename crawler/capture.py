@@ -190,8 +190,9 @@ class CaptureMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        portal = getattr(self.crawler.spider, "portal_id", None)
-        Recorder.of(self.crawler).response(request, response, portal)
+        Recorder.of(self.crawler).response(
+            request, response, portal_id(self.crawler.spider, request)
+        )
         return response
 
 
@@ -204,7 +205,14 @@ def record_failure(spider: Any, failure: Failure) -> None:
         return
     request = failure.request  # type: ignore[attr-defined]
     reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-    Recorder.of(spider.crawler).failure(request, reason, getattr(spider, "portal_id", None))
+    Recorder.of(spider.crawler).failure(request, reason, portal_id(spider, request))
+
+
+def portal_id(spider: Any, request: Request) -> str | None:
+    """The portal a request belongs to (robots.txt too: by its host)."""
+    finder = getattr(spider, "portal_of", None)
+    portal = finder(request.url, request.meta) if finder else None
+    return portal.id if portal else None
 
 
 def _decoded(body: bytes, encoding: str) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,12 +96,20 @@ def crawl(
     if not file_as_it_goes:
         options.set("NIANBAO_FILER", None)
     process = CrawlerProcess(options)
+    by_platform: dict[str, list[Portal]] = {}
     for portal in portals:
-        crawler = process.create_crawler(known[portal.platform])
-        crawler.settings.set("DOWNLOAD_DELAY", portal.delay, priority="cmdline")  # per host
+        by_platform.setdefault(portal.platform, []).append(portal)
+    for platform, group in by_platform.items():
+        crawler = process.create_crawler(known[platform])
+        # Each portal's delay on its own host's slot (the slot the spiders name per request).
+        crawler.settings.set(
+            "DOWNLOAD_SLOTS",
+            {urllib.parse.urlsplit(p.entry_url).netloc: {"delay": p.delay} for p in group},
+            priority="cmdline",
+        )
         if on_response is not None:
             crawler.signals.connect(_ticker(on_response), signals.response_received, weak=False)
-        process.crawl(crawler, portal=portal)
+        process.crawl(crawler, portals=group)
     process.start()
     recorder = _RECORDERS.get(run)
     if recorder is None:

@@ -27,6 +27,8 @@ COOKIES_ENABLED = True  # some portals set a session cookie before they serve li
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 # Nearest the network, so every response is recorded as received (crawler/capture.py).
+# A request made from a portal's page belongs to that portal (crawler/spiders/base.py).
+SPIDER_MIDDLEWARES = {"crawler.spiders.base.PortalMiddleware": 600}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.capture.CaptureMiddleware": 950,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

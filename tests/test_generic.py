@@ -172,7 +172,7 @@ def test_one_page_linked_two_ways_has_one_name() -> None:
 def spider(**settings: int) -> GenericSpider:
     (portal,) = registry.find(["replica-generic"])
     crawler = get_crawler(GenericSpider, {f"NIANBAO_GENERIC_{k}": v for k, v in settings.items()})
-    return GenericSpider.from_crawler(crawler, portal=portal)
+    return GenericSpider.from_crawler(crawler, portals=[portal])
 
 
 def respond(url: str, html: str, **meta: object) -> HtmlResponse:

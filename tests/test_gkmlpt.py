@@ -154,7 +154,7 @@ def test_listing_tells_an_empty_page_from_an_answer_that_is_not_the_api() -> Non
 
 def spider() -> GkmlptSpider:
     portal = Portal("t", "t", "t", "", "", "", "", "", "gkmlpt", "http://h/gkmlpt/index", "", 0, "")
-    return GkmlptSpider(portal=portal)
+    return GkmlptSpider(portals=[portal])
 
 
 def api_page(url: str, articles: list[dict]) -> TextResponse:

@@ -97,7 +97,7 @@ def test_trs_spider_asks_for_every_list_page_and_the_columns_own_articles_only()
 
     site = TrsSite("trs", ["shucheng-2020", "jinzhai-huashi-2020", "huaian-city-2024"])
     (row,) = [p for p in registry.replicas() if p.replica == "trs"]
-    spider = TrsSpider(portal=registry.at_port(row, 8601))
+    spider = TrsSpider(portals=[registry.at_port(row, 8601)])
     url = "http://127.0.0.1:8601/xxgk/gknb/"
     response = HtmlResponse(url, body=site.handle(Request("GET", "/xxgk/gknb/")).body)
     asked = [(r.meta["role"], r.url.removeprefix(url)) for r in spider.parse(response)]

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import parsel
 import scrapy
 from scrapy.http import Response
 
+from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider
 
 LABEL = "/site/label/8888"
@@ -130,8 +131,8 @@ def listed(fragment: str) -> list[Item]:
 class AnhuiSpider(PortalSpider):
     platform = "anhui"
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.request(self.portal.entry_url, "list", self.parse)
+    def entry(self, portal: Portal) -> scrapy.Request:
+        return self.request(portal.entry_url, "list", self.parse)
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
         found = shell(response.text, response.url)

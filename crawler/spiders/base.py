@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import scrapy
@@ -21,19 +21,45 @@ REPORT_TITLE = re.compile(r"年度?报告|年报")
 
 
 class PortalSpider(scrapy.Spider):
-    """A spider walks one portal of the registry, from its annual-report column."""
+    """A platform's spider walks every portal of that platform in the crawl, each from its
+    annual-report column: one crawler per platform, however many portals (a portal is data)."""
 
     platform = ""
 
-    def __init__(self, portal: Portal, **kwargs: Any) -> None:
-        super().__init__(name=f"{self.platform}:{portal.id}", **kwargs)
-        self.portal = portal
-        self.portal_id = portal.id
-        host = urllib.parse.urlsplit(portal.entry_url).hostname or ""
-        self.allowed_domains = [host]
+    def __init__(self, portals: list[Portal], **kwargs: Any) -> None:
+        super().__init__(name=self.platform, **kwargs)
+        self.portals = portals
+        self._netlocs = {urllib.parse.urlsplit(p.entry_url).netloc: p for p in reversed(portals)}
+        self.allowed_domains = sorted(
+            {urllib.parse.urlsplit(p.entry_url).hostname or "" for p in portals}
+        )
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for portal in self.portals:
+            request = self.entry(portal)
+            request.meta["portal"] = portal.id
+            yield request
+
+    def entry(self, portal: Portal) -> scrapy.Request:
+        """The first request of a portal: its column, as a list page."""
+        return self.request(portal.entry_url, "list", self.parse)
+
+    def portal_of(self, url: str, meta: dict | None = None) -> Portal | None:
+        """The portal a request belongs to: as its meta says (passed from page to page), else
+        the one served from its host and port."""
+        wanted = (meta or {}).get("portal")
+        for portal in self.portals:
+            if portal.id == wanted:
+                return portal
+        return self._netlocs.get(urllib.parse.urlsplit(url).netloc)
 
     def request(self, url: str, role: str, callback: Any = None, **kwargs: Any) -> scrapy.Request:
-        meta = {"role": role, **kwargs.pop("meta", {})}
+        # One download slot per host and port: politeness per server, each replica its own.
+        meta = {
+            "role": role,
+            "download_slot": urllib.parse.urlsplit(url).netloc,
+            **kwargs.pop("meta", {}),
+        }
         return scrapy.Request(url, callback=callback, errback=self.failed, meta=meta, **kwargs)
 
     def failed(self, failure: Any) -> None:
@@ -55,3 +81,21 @@ class PortalSpider(scrapy.Spider):
 
     def parse_attachment(self, response: Response) -> None:
         """Stored by the capture middleware; extraction runs on the archive, not here."""
+
+
+class PortalMiddleware:
+    """Spider middleware: a request made from a portal's page belongs to that portal."""
+
+    def process_spider_output(self, response: Response, result: Any) -> Any:
+        portal = response.meta.get("portal")
+        for item in result:
+            if portal and isinstance(item, scrapy.Request):
+                item.meta.setdefault("portal", portal)
+            yield item
+
+    async def process_spider_output_async(self, response: Response, result: Any) -> Any:
+        portal = response.meta.get("portal")
+        async for item in result:
+            if portal and isinstance(item, scrapy.Request):
+                item.meta.setdefault("portal", portal)
+            yield item

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -226,13 +226,14 @@ class GenericSpider(PortalSpider):
         spider.max_hubs = settings.getint("NIANBAO_GENERIC_MAX_HUBS", cls.max_hubs)
         return spider
 
-    def __init__(self, portal: Portal, **kwargs: Any) -> None:
-        super().__init__(portal, **kwargs)
-        self.visited: set[str] = {canonical(portal.entry_url)}  # list and hub pages asked for
+    def __init__(self, portals: list[Portal], **kwargs: Any) -> None:
+        super().__init__(portals, **kwargs)
+        # List and hub pages asked for, of every portal.
+        self.visited: set[str] = {canonical(p.entry_url) for p in portals}
         self.list_pages: dict[str, int] = {}  # per column
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.request(self.portal.entry_url, "list", self.parse, meta={"level": 0})
+    def entry(self, portal: Portal) -> scrapy.Request:
+        return self.request(portal.entry_url, "list", self.parse, meta={"level": 0})
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
         """A home or hub page: walk the columns it links; if none is sure, look one hub deeper."""

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import scrapy
 from scrapy.http import Response
 
+from crawler.registry import Portal
 from crawler.spiders.base import REPORT_TITLE, PortalSpider
 
 CONFIG = re.compile(r"window\._CONFIG\s*=\s*\{")
@@ -124,13 +125,14 @@ class GkmlptSpider(PortalSpider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._seen: dict[int, set[str]] = {}
+        self._seen: dict[tuple[str, int], set[str]] = {}  # per site and category
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.request(self.portal.entry_url, "list", self.parse)
+    def entry(self, portal: Portal) -> scrapy.Request:
+        return self.request(portal.entry_url, "list", self.parse)
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
-        found = config(response.text, self.portal.entry_url)
+        portal = self.portal_of(response.url, response.meta)
+        found = config(response.text, portal.entry_url if portal else response.url)
         if found is None or not found.categories:
             self.logger.warning("%s: no gkmlpt _CONFIG or no 年报 category", response.url)
             return
@@ -151,7 +153,7 @@ class GkmlptSpider(PortalSpider):
         listed = listing(response.text, response.url)
         if not listed:  # the end: an empty page (a 404 never reaches here), or not the API
             return
-        seen = self._seen.setdefault(category, set())
+        seen = self._seen.setdefault((urllib.parse.urlsplit(response.url).netloc, category), set())
         new = [a for a in listed if a.id not in seen]
         if not new:  # a server that ignores `page` serves page 1 forever
             return

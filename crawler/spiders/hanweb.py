@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import scrapy
 from parsel import Selector
 from scrapy.http import Response
 
+from crawler.registry import Portal
 from crawler.spiders.base import REPORT_TITLE, PortalSpider
 
 DATASTORE = re.compile(
@@ -122,8 +123,8 @@ def _int(value: str | None) -> int | None:
 class HanwebSpider(PortalSpider):
     platform = "hanweb"
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.request(self.portal.entry_url, "list", self.parse)
+    def entry(self, portal: Portal) -> scrapy.Request:
+        return self.request(portal.entry_url, "list", self.parse)
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
         found = units(response.text)

@@ -6,7 +6,7 @@ recorded as they came, and the rendered DOM beside them."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import scrapy
@@ -14,6 +14,7 @@ from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
 from crawler.capture import Fetched, Recorder
+from crawler.registry import Portal
 from crawler.spiders.base import REPORT_TITLE, PortalSpider
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -35,8 +36,8 @@ class ScriptedSpider(PortalSpider):
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 2,
     }
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.rendered(self.portal.entry_url)
+    def entry(self, portal: Portal) -> scrapy.Request:
+        return self.rendered(portal.entry_url)
 
     def rendered(self, url: str) -> scrapy.Request:
         """A list page as a browser shows it, once its scripts have fetched what they fetch."""
@@ -89,5 +90,9 @@ class ScriptedSpider(PortalSpider):
                 else "resource",
                 referrer=request.frame.url if request.resource_type != "document" else None,
             ),
-            self.portal_id,
+            _id(self.portal_of(response.url)),
         )
+
+
+def _id(portal: Portal | None) -> str | None:
+    return portal.id if portal else None

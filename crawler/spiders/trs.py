@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import scrapy
 from scrapy.http import Response
 
+from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider
 
 # createPageHTML(pages, current, "index", "html") or (records, pages, current, "index", "html")
@@ -29,8 +30,8 @@ def pages(html: str) -> tuple[int, str, str] | None:
 class TrsSpider(PortalSpider):
     platform = "trs"
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.request(self.portal.entry_url, "list", self.parse)
+    def entry(self, portal: Portal) -> scrapy.Request:
+        return self.request(portal.entry_url, "list", self.parse)
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
         column = response.urljoin("./")

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import scrapy
 from parsel import Selector
 from scrapy.http import Response
 
+from crawler.registry import Portal
 from crawler.spiders.base import ATTACHMENT, REPORT_TITLE, PortalSpider
 
 # `i/N` as the pager prints it after the record count (共52条 … 1/11).
@@ -97,8 +98,8 @@ def downloads(html: str, base: str) -> list[str]:
 class VsbSpider(PortalSpider):
     platform = "vsb"
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.request(self.portal.entry_url, "list", self.parse, meta={"column": True})
+    def entry(self, portal: Portal) -> scrapy.Request:
+        return self.request(portal.entry_url, "list", self.parse, meta={"column": True})
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
         if response.meta.get("column"):
