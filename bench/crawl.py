@@ -2,7 +2,8 @@
 fetching the same URLs from the same servers, in one run.
 
 The replicas are served by this process on 127.0.0.1; each crawl runs in its own process (one
-Twisted reactor each) with the same per-host concurrency and no delay. Rates are measured from
+Twisted reactor each) with the same politeness: one request at a time per host and port, no
+delay. Rates are measured from
 the first response to the last, so interpreter and browser start-up do not count. Printed:
 pages/s of each, their ratio (goal: the real crawl at ≥ 0.8× the bare spider's rate), the real
 crawl with and without filing reports as it goes, the share of pages Playwright rendered, and
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from dataclasses import replace
 from pathlib import Path
 
@@ -50,8 +52,9 @@ def worker(mode: str, ports: dict[str, int], urls: list[str], out: Path) -> None
             name = "bare"
 
             async def start(self):  # type: ignore[no-untyped-def]
-                for url in urls:
-                    yield scrapy.Request(url, dont_filter=True)
+                for url in urls:  # one download slot per host and port, as the crawl has
+                    slot = urllib.parse.urlsplit(url).netloc
+                    yield scrapy.Request(url, dont_filter=True, meta={"download_slot": slot})
 
             def parse(self, response):  # type: ignore[no-untyped-def]
                 return None

@@ -102,11 +102,7 @@ def crawl(
     for platform, group in by_platform.items():
         crawler = process.create_crawler(known[platform])
         # Each portal's delay on its own host's slot (the slot the spiders name per request).
-        crawler.settings.set(
-            "DOWNLOAD_SLOTS",
-            {urllib.parse.urlsplit(p.entry_url).netloc: {"delay": p.delay} for p in group},
-            priority="cmdline",
-        )
+        crawler.settings.set("DOWNLOAD_SLOTS", _slots(group), priority="cmdline")
         if on_response is not None:
             crawler.signals.connect(_ticker(on_response), signals.response_received, weak=False)
         process.crawl(crawler, portals=group)
@@ -123,3 +119,15 @@ def _ticker(tick: Callable[[Path], None]) -> Callable[..., None]:
         tick(Path(getattr(response, "url", "")))
 
     return received
+
+
+def _slots(portals: list[Portal]) -> dict[str, dict[str, float]]:
+    """Each portal's delay on its host-and-port's slot, the one its spider's requests name; and
+    on its host's, where Scrapy puts the requests it makes itself (robots.txt)."""
+    slots: dict[str, dict[str, float]] = {}
+    for p in portals:
+        url = urllib.parse.urlsplit(p.entry_url)
+        for key in (url.netloc, url.hostname or ""):
+            delay = min(p.delay, slots.get(key, {}).get("delay", p.delay))
+            slots[key] = {"delay": delay}
+    return slots
