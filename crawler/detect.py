@@ -8,6 +8,7 @@ import re
 FINGERPRINTS: list[tuple[str, str | None, str | None]] = [
     ("gkmlpt", r"/gkmlpt/", r"window\._CONFIG\s*=\s*\{"),
     ("anhui", r"/public/column/\d+", r"/site/label/8888|publicInfoList"),
+    ("jpaas", None, r"jpaas-publish-server/front/page/build/unit"),
     ("hanweb", r"/col/col\d+/", r"<datastore>|jpage/dataproxy\.jsp"),
     ("vsb", r"/info/\d+/\d+\.htm|/list/\d+\.htm", r"class=\"?p_pages|_sitegray|v_news_content"),
     ("trs", None, r"createPageHTML\(|class=\"?TRS_Editor|\./\d{6}/t\d{8}_\d+\.s?html?"),

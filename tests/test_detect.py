@@ -22,6 +22,7 @@ from replicas.trs import TrsSite
         ("trs", "trs"),
         ("trs-records", "trs"),
         ("hanweb", "hanweb"),
+        ("jpaas", "jpaas"),
         ("gkmlpt", "gkmlpt"),
         ("anhui", "anhui"),
         ("vsb", "vsb"),
