@@ -23,8 +23,16 @@ from archive.schema import SECTIONS, migrate, wide_labels
 from extract.model import Report
 
 DEFAULT_DB = Path("data") / "archive.db"
-# A fetch that failed the crawl: not a missing robots.txt (all allowed), not a page's stylesheet.
-_FAILED = "error is not null and role != 'resource' and not (role = 'robots' and status = 404)"
+
+
+def _failed(alias: str = "") -> str:
+    """A fetch that failed the crawl: not a missing robots.txt (all allowed), not a page's
+    stylesheet."""
+    a = alias
+    return (
+        f"{a}error is not null and {a}role != 'resource'"
+        f" and not ({a}role = 'robots' and {a}status = 404)"
+    )
 
 
 def now() -> str:
@@ -89,10 +97,14 @@ class Archive:
             )
         self.db.execute(sql, list(row.values()))
 
-    def store(self, capture: Capture, run: str, format: str | None = None) -> str:
-        """Keep the bytes and their provenance; the same bytes from the same place once."""
+    def store(
+        self, capture: Capture, run: str, format: str | None = None, per_run: bool = False
+    ) -> str:
+        """Keep the bytes and their provenance; the same bytes from the same place once, or
+        once per run (`per_run`: a crawl records every fetch it made, the bytes stored once)."""
         sha = self.blobs.put(capture.data)
-        capture_id = f"{sha[:16]}-{hashlib.sha1(capture.url.encode()).hexdigest()[:8]}"
+        place = f"{capture.url}\n{run}" if per_run else capture.url
+        capture_id = f"{sha[:16]}-{hashlib.sha1(place.encode()).hexdigest()[:8]}"
         self._insert(
             "captures",
             {
@@ -133,13 +145,11 @@ class Archive:
         ) in self.db.execute(
             "select portal, count(*), sum(role in ('list', 'rendered')),"
             " sum(role in ('list', 'rendered') and status between 200 and 299),"
-            " sum(role = 'page'), sum(role = 'attachment'), sum(" + _FAILED + "),"
+            " sum(role = 'page'), sum(role = 'attachment'), sum(" + _failed() + "),"
             " count(distinct case when extracted not in ('failed', 'attachment')"
             " then extracted end),"
             " (select error from captures e where e.run = c.run and e.portal = c.portal"
-            "  and "
-            + _FAILED.replace("role", "e.role").replace("error", "e.error")
-            + " order by fetched_at limit 1)"
+            "  and " + _failed("e.") + " order by fetched_at limit 1)"
             " from captures c where run = ? and portal is not null group by portal",
             [run],
         ).fetchall():
@@ -224,6 +234,8 @@ class Archive:
         for report_id, sha256, _ in versions:
             if sha256 == capture["sha256"]:
                 return report_id, False
+            if report_id == capture.get("extracted"):  # filed before, as a mirror of it
+                return report_id, True
         for report_id, _, known in versions:
             if known == digest:
                 return report_id, True

@@ -3,7 +3,6 @@ and capture row) and in the run's WARC file; every failed fetch is recorded with
 
 from __future__ import annotations
 
-import gzip
 import logging
 import urllib.parse
 import zlib
@@ -23,6 +22,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.store import Archive, Capture
+from crawler import settings
 from extract.sniff import sniff
 
 # Hop-by-hop headers describe the transfer, not the document; the body is kept whole.
@@ -33,8 +33,11 @@ logger = logging.getLogger(__name__)
 Filer = Callable[[Archive, str, str, str, bytes, str | None], None]
 
 
-def capture_type(headers: dict[str, str]) -> str | None:
-    return headers.get("Content-Type")
+def decoded_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Headers for a body a browser has already decoded: its transfer headers renamed, as web
+    archives keep them, so that a replay does not decode it again."""
+    moved = ("content-encoding", "content-length", "transfer-encoding")
+    return [(f"X-Archive-Orig-{k}" if k.lower() in moved else k, v) for k, v in headers]
 
 
 @dataclass
@@ -78,12 +81,15 @@ class Recorder:
         return _RECORDERS[run]
 
     def response(self, request: Request, response: Response, portal: str | None) -> str:
+        headers = _pairs(response.headers)
+        if request.meta.get("playwright"):  # the rendered DOM: not the bytes those headers sent
+            headers = decoded_headers(headers)
         return self.record(
             Fetched(
-                url=request.meta.get("nianbao_url", request.url),
+                url=request.url,
                 final_url=response.url,
                 status=response.status,
-                headers=_pairs(response.headers),
+                headers=headers,
                 body=response.body,
                 method=request.method,
                 request_headers=_pairs(request.headers),
@@ -118,12 +124,13 @@ class Recorder:
             ),
             self.run,
             format=sniff(data) if fetched.status < 300 else None,
+            per_run=True,
         )
         self.captures += 1
         if self.filer and fetched.role in ("page", "attachment") and 200 <= fetched.status < 300:
             try:
                 self.filer(
-                    self.archive, self.run, capture, fetched.url, data, capture_type(headers)
+                    self.archive, self.run, capture, fetched.url, data, headers.get("Content-Type")
                 )
             except Exception:  # filed again after the crawl, where the reason is recorded
                 logger.exception("filing %s failed; it is retried after the crawl", fetched.url)
@@ -143,6 +150,7 @@ class Recorder:
                 referrer=request.meta.get("referrer"),
             ),
             self.run,
+            per_run=True,
         )
         self.failures += 1
 
@@ -175,6 +183,7 @@ class Recorder:
 
     def close(self) -> None:
         self._warc_file.close()
+        self.archive.db.close()
         _RECORDERS.pop(self.run, None)
 
 
@@ -216,14 +225,16 @@ def portal_id(spider: Any, request: Request) -> str | None:
 
 
 def _decoded(body: bytes, encoding: str) -> bytes:
-    """The document's own bytes: a gzip or deflate transfer undone (the WARC keeps it as sent)."""
-    try:
-        if "gzip" in encoding:
-            return gzip.decompress(body)
-        if "deflate" in encoding:
-            return zlib.decompress(body)
-    except (OSError, zlib.error, EOFError):
-        return body
+    """The document's own bytes: a gzip or deflate transfer undone (the WARC keeps it as sent),
+    within the size a response may have (a decompression bomb stays as it came)."""
+    if "gzip" in encoding or "deflate" in encoding:
+        wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS
+        try:
+            inflater = zlib.decompressobj(wbits)
+            data = inflater.decompress(body, settings.DOWNLOAD_MAXSIZE)
+        except zlib.error:
+            return body
+        return body if inflater.unconsumed_tail else data
     return body
 
 

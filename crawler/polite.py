@@ -60,5 +60,5 @@ class BackoffRetryMiddleware(RetryMiddleware):
         try:
             await asyncio.sleep(wait)
         finally:
-            if slot and before is not None:
-                slot.delay = before
+            if slot and before is not None and slot.delay == max(before, wait):
+                slot.delay = before  # unless another hold or AutoThrottle has set it since

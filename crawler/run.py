@@ -103,14 +103,19 @@ def crawl(
         crawler = process.create_crawler(known[platform])
         # Each portal's delay on its own host's slot (the slot the spiders name per request).
         crawler.settings.set("DOWNLOAD_SLOTS", _slots(group), priority="cmdline")
+        # AutoThrottle never goes below DOWNLOAD_DELAY: the slowest portal's, not the default.
+        crawler.settings.set("DOWNLOAD_DELAY", max(p.delay for p in group), priority="cmdline")
         if on_response is not None:
             crawler.signals.connect(_ticker(on_response), signals.response_received, weak=False)
         process.crawl(crawler, portals=group)
-    process.start()
-    recorder = _RECORDERS.get(run)
+    try:
+        process.start()
+    finally:
+        recorder = _RECORDERS.get(run)
+        if recorder is not None:
+            recorder.close()
     if recorder is None:
         return Crawled(run, warc, 0, 0)
-    recorder.close()
     return Crawled(run, warc, recorder.captures, recorder.failures)
 
 
@@ -128,6 +133,6 @@ def _slots(portals: list[Portal]) -> dict[str, dict[str, float]]:
     for p in portals:
         url = urllib.parse.urlsplit(p.entry_url)
         for key in (url.netloc, url.hostname or ""):
-            delay = min(p.delay, slots.get(key, {}).get("delay", p.delay))
+            delay = max(p.delay, slots.get(key, {}).get("delay", p.delay))  # the politest
             slots[key] = {"delay": delay}
     return slots

@@ -23,6 +23,12 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled for each next one
 RETRY_AFTER_MAX = 300  # a server asking to wait longer is given up on for this run
+# Only the transfer encodings the capture undoes before storing (crawler/capture.py).
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9",
+    "Accept-Encoding": "gzip, deflate",
+}
 COOKIES_ENABLED = True  # some portals set a session cookie before they serve lists
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,7 +108,10 @@ class Filing:
                 continue
             try:
                 result = future.result()
-            except Exception as e:  # the worker died (a reader crashed it): said, not raised
+            except BrokenProcessPool:  # the worker died: these are read again after the crawl
+                self.pool = None
+                continue
+            except Exception as e:  # said, not raised
                 result = Result(Path(where), error=f"{type(e).__name__}: {e}")
             _load(archive, capture, where, result, self.tally)
         self.pending = still

@@ -23,7 +23,7 @@ def test_retry_after_is_read_in_seconds_or_as_a_date() -> None:
 
 
 class Busy:
-    """A portal that answers its first visitor 503 with Retry-After: 2."""
+    """A portal that answers its first visitor 503 with Retry-After: 4."""
 
     id = platform = "busy"
     entry = "/"
@@ -39,7 +39,7 @@ class Busy:
             self.seen += 1
             first = self.seen == 1
         if first:
-            return Response(b"busy", status=503, headers={"Retry-After": "2"})
+            return Response(b"busy", status=503, headers={"Retry-After": "4"})
         return Response("<html><body><p>首页</p></body></html>".encode())
 
 
@@ -77,4 +77,6 @@ def test_a_503_with_retry_after_is_retried_only_after_the_wait(tmp_path: Path) -
     )
     assert [s for s, _ in rows] == [503, 200]
     waited = datetime.fromisoformat(rows[1][1]) - datetime.fromisoformat(rows[0][1])
-    assert waited.total_seconds() >= 1  # fetched_at has whole seconds: 2 s asked, ≥ 1 s seen
+    # Whole seconds: 4 s asked, ≥ 3 s seen; the backoff alone (2 s) or AutoThrottle's start
+    # delay (2 s) would not make it.
+    assert waited.total_seconds() >= 3

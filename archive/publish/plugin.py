@@ -33,7 +33,13 @@ async def capture(datasette: Any, request: Any) -> Response:
     except BlobError as e:
         return Response.text(str(e), status=410)
     content_type = content_type or _guess(fmt)
-    headers = {"X-Capture-Url": url, "X-Capture-Sha256": sha256}
+    headers = {
+        "X-Capture-Url": url,
+        "X-Capture-Sha256": sha256,
+        # A captured page's scripts run nowhere near the archive's own origin.
+        "Content-Security-Policy": "sandbox",
+        "X-Content-Type-Options": "nosniff",
+    }
     if not content_type.startswith(_INLINE):
         headers["Content-Disposition"] = f'attachment; filename="{capture_id}"'
     return Response(data, content_type=content_type, headers=headers)

@@ -13,7 +13,6 @@ import parsel
 import scrapy
 from scrapy.http import Response
 
-from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider
 
 LABEL = "/site/label/8888"
@@ -130,9 +129,6 @@ def listed(fragment: str) -> list[Item]:
 
 class AnhuiSpider(PortalSpider):
     platform = "anhui"
-
-    def entry(self, portal: Portal) -> scrapy.Request:
-        return self.request(portal.entry_url, "list", self.parse)
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
         found = shell(response.text, response.url)

@@ -79,6 +79,10 @@ class PortalSpider(scrapy.Spider):
                         url, "attachment", self.parse_attachment, meta={"referrer": response.url}
                     )
 
+    def parse_article(self, response: Response) -> Iterator[scrapy.Request]:
+        """A report page: stored by the capture middleware; its attachments followed."""
+        yield from self.attachments(response)
+
     def parse_attachment(self, response: Response) -> None:
         """Stored by the capture middleware; extraction runs on the archive, not here."""
 

@@ -16,7 +16,6 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawler.registry import Portal
 from crawler.spiders.base import REPORT_TITLE, PortalSpider
 
 CONFIG = re.compile(r"window\._CONFIG\s*=\s*\{")
@@ -126,9 +125,6 @@ class GkmlptSpider(PortalSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._seen: dict[tuple[str, int], set[str]] = {}  # per site and category
-
-    def entry(self, portal: Portal) -> scrapy.Request:
-        return self.request(portal.entry_url, "list", self.parse)
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
         portal = self.portal_of(response.url, response.meta)

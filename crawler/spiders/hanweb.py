@@ -15,7 +15,6 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response
 
-from crawler.registry import Portal
 from crawler.spiders.base import REPORT_TITLE, PortalSpider
 
 DATASTORE = re.compile(
@@ -123,9 +122,6 @@ def _int(value: str | None) -> int | None:
 class HanwebSpider(PortalSpider):
     platform = "hanweb"
 
-    def entry(self, portal: Portal) -> scrapy.Request:
-        return self.request(portal.entry_url, "list", self.parse)
-
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
         found = units(response.text)
         if not found:
@@ -157,6 +153,3 @@ class HanwebSpider(PortalSpider):
                     yield self.request(
                         url, "page", self.parse_article, meta={"referrer": response.url}
                     )
-
-    def parse_article(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self.attachments(response)

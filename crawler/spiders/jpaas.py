@@ -20,7 +20,6 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response
 
-from crawler.registry import Portal
 from crawler.spiders.base import ATTACHMENT, REPORT_TITLE, PortalSpider
 
 UNIT_PATH = "/front/page/build/unit"
@@ -140,9 +139,6 @@ class JpaasSpider(PortalSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._seen: dict[tuple[str, str, str], set[str]] = {}  # rows met, per site and unit
-
-    def entry(self, portal: Portal) -> scrapy.Request:
-        return self.request(portal.entry_url, "list", self.parse)
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
         found = units(response.text)

@@ -13,7 +13,7 @@ import scrapy
 from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
-from crawler.capture import Fetched, Recorder
+from crawler.capture import Fetched, Recorder, decoded_headers
 from crawler.registry import Portal
 from crawler.spiders.base import REPORT_TITLE, PortalSpider
 
@@ -64,9 +64,6 @@ class ScriptedSpider(PortalSpider):
             elif url.startswith(column) and "page=" in url and not url.endswith("page=1"):
                 yield self.rendered(url)  # page 1 is the column's own address
 
-    def parse_article(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self.attachments(response)
-
     async def browser_response(self, response: Any) -> None:
         """Every response the browser received for a rendered page, recorded raw."""
         try:
@@ -80,7 +77,7 @@ class ScriptedSpider(PortalSpider):
                 url=response.url,
                 final_url=response.url,
                 status=response.status,
-                headers=[(k.title(), v) for k, v in headers.items()],
+                headers=decoded_headers([(k.title(), v) for k, v in headers.items()]),
                 body=body,
                 method=request.method,
                 request_headers=[(k.title(), v) for k, v in (await request.all_headers()).items()],

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 import scrapy
 from scrapy.http import Response
 
-from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider
 
 # createPageHTML(pages, current, "index", "html") or (records, pages, current, "index", "html")
@@ -30,9 +29,6 @@ def pages(html: str) -> tuple[int, str, str] | None:
 class TrsSpider(PortalSpider):
     platform = "trs"
 
-    def entry(self, portal: Portal) -> scrapy.Request:
-        return self.request(portal.entry_url, "list", self.parse)
-
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
         column = response.urljoin("./")
         pager = pages(response.text)
@@ -46,6 +42,3 @@ class TrsSpider(PortalSpider):
             # are linked from the same list.
             if url.startswith(column) and ARTICLE.search(url):
                 yield self.request(url, "page", self.parse_article)
-
-    def parse_article(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self.attachments(response)

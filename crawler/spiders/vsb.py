@@ -110,9 +110,6 @@ class VsbSpider(PortalSpider):
             if REPORT_TITLE.search(row.title) and self.same_site(row.url):
                 yield self.request(row.url, "page", self.parse_article)
 
-    def parse_article(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self.attachments(response)
-
     def attachments(self, response: Response, scope: str = "body") -> Iterator[scrapy.Request]:
         """Documents linked by file name, and `download.jsp` links named like documents."""
         yield from super().attachments(response, scope)
