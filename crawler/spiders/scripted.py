@@ -72,6 +72,8 @@ class ScriptedSpider(PortalSpider):
             body = b""
         request = response.request
         headers = await response.all_headers()
+        # Whose page asked for it: a script's call to another host belongs to the same portal.
+        page = response.url if request.resource_type == "document" else request.frame.url
         Recorder.of(self.crawler).record(
             Fetched(
                 url=response.url,
@@ -85,9 +87,9 @@ class ScriptedSpider(PortalSpider):
                 role="list"
                 if request.resource_type in ("document", "xhr", "fetch")
                 else "resource",
-                referrer=request.frame.url if request.resource_type != "document" else None,
+                referrer=None if page == response.url else page,
             ),
-            _id(self.portal_of(response.url)),
+            _id(self.portal_of(page)),
         )
 
 
