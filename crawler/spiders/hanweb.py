@@ -132,13 +132,18 @@ class HanwebSpider(PortalSpider):
             query = urllib.parse.urlencode(
                 {"startrecord": start, "endrecord": end, "perpage": unit.per_page}
             )
+            url = response.urljoin(f"{unit.proxy}?{query}")
             yield scrapy.FormRequest(
-                response.urljoin(f"{unit.proxy}?{query}"),
+                url,
                 formdata=unit.form,
                 headers={"X-Requested-With": "XMLHttpRequest", "Referer": response.url},
                 callback=self.parse_group,
                 errback=self.failed,
-                meta={"role": "list", "referrer": response.url},
+                meta={
+                    "role": "list",
+                    "referrer": response.url,
+                    "download_slot": urllib.parse.urlsplit(url).netloc,  # as every request
+                },
             )
 
     def parse_group(self, response: Response) -> Iterator[scrapy.Request]:
