@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +17,10 @@ from archive.publish import export as exporting
 from archive.publish.serve import command as serve_command
 from archive.store import DEFAULT_DB, Archive
 from nianbao import batch, ingest
+
+if TYPE_CHECKING:  # the crawler is imported only by the commands that crawl
+    from crawler.registry import Portal
+    from nianbao.crawling import Outcome
 
 TIMEOUT_HELP = "Seconds one document may take before it is given up with an error."
 
@@ -114,14 +118,16 @@ def demo(db_path: Path, timeout: int, serve: bool, port: int) -> None:
 
     outcome = crawl_with_progress(registry.replicas(), db_path, db_path.parent / "warc", timeout)
     click.echo(batch.summary(outcome.tally.results))
-    report_outcome(outcome, db_path)
+    report_outcome(outcome)
     if serve:
         click.echo(f"serving {db_path} at http://127.0.0.1:{port}/ (Ctrl-C stops)")
         os.execv(sys.executable, serve_command(db_path, "127.0.0.1", port))
 
 
-def crawl_with_progress(portals: list, db_path: Path, warc_dir: Path, timeout: float) -> Any:
-    """A crawl with a live count of responses, then a bar over the documents extracted."""
+def crawl_with_progress(
+    portals: list[Portal], db_path: Path, warc_dir: Path, timeout: float
+) -> Outcome:
+    """A crawl with a live count of responses on a terminal."""
     from nianbao import crawling
 
     archive = open_archive(db_path)
@@ -143,7 +149,7 @@ def crawl_with_progress(portals: list, db_path: Path, warc_dir: Path, timeout: f
     return outcome
 
 
-def report_outcome(outcome: Any, db_path: Path) -> None:
+def report_outcome(outcome: Outcome) -> None:
     """Per portal, then in all: pages, reports, cells, failed checks."""
     crawled = outcome.crawled
     click.echo(
@@ -162,7 +168,8 @@ def report_outcome(outcome: Any, db_path: Path) -> None:
     click.echo(
         f"{len(outcome.portals)} portals, {sum(p['pages'] for p in outcome.portals)} report pages,"
         f" {outcome.tally.reports} documents filed as {outcome.reports} distinct reports"
-        f" ({cells} cells; {failed} documents fail their own checks)"
+        f" ({len(filed)} read, the rest met before: {cells} cells;"
+        f" {failed} fail their own checks)"
     )
     for where, why in outcome.tally.failures:
         click.echo(f"nianbao: {where}: {why}", err=True)
@@ -244,7 +251,7 @@ def crawl(
         raise click.ClickException(str(e.args[0])) from e
     except OSError as e:
         raise click.ClickException(f"{url}: {e}") from e
-    report_outcome(crawl_with_progress(portals, db_path, warc_dir, timeout), db_path)
+    report_outcome(crawl_with_progress(portals, db_path, warc_dir, timeout))
 
 
 @cli.command()

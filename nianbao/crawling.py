@@ -75,13 +75,12 @@ def crawl_and_file(
     warc_dir: Path,
     timeout: float,
     on_response: ingest.Tick | None = None,
-    on_extract: ingest.Tick | None = None,
 ) -> Outcome:
     run = archive.start_run("crawl", extractor_version(), note=" ".join(p.id for p in portals))
     ingest.RUNS[run] = ingest.Filing(ingest.Tally(), timeout)
     with served(portals) as reachable:
         crawled = crawl(reachable, archive, run, warc_dir / f"{run}.warc.gz", on_response)
-    tally = ingest.extract_run(archive, run, timeout, on_extract or (lambda p: None))
+    tally = ingest.extract_run(archive, run, timeout)
     per_portal = archive.tally_portals(run)
     archive.finish_run(run, crawled.captures, tally.reports, crawled.failures + len(tally.failures))
     distinct = archive.db.execute(

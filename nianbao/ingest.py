@@ -130,11 +130,23 @@ def file_crawled(
     """The crawler's filer (setting NIANBAO_FILER): each report page or attachment is filed as
     it arrives, so a long crawl fills the archive as it goes."""
     filing = RUNS.setdefault(run, Filing(Tally(), 30))
-    done = archive.db.execute("select extracted from captures where id = ?", [capture]).fetchone()
-    if done and done[0] is not None:
-        return  # the same bytes, met before: already filed
     filing.tally.captures += 1
     filing.collect(archive)
+    # The same bytes filed before by this extractor (last night's crawl, another portal's copy):
+    # the same report, not read again.
+    earlier = archive.db.execute(
+        "select c.extracted from captures c join reports r on r.id = c.extracted"
+        " where c.sha256 = (select sha256 from captures where id = ?) and r.extractor = ?"
+        " limit 1",
+        [capture, extractor_version()],
+    ).fetchone()
+    if earlier:
+        with archive.db.atomic():
+            archive.db.execute(
+                "update captures set extracted = ? where id = ?", [earlier[0], capture]
+            )
+        filing.tally.reports += 1
+        return
     filing.submit(capture, url, data, content_type)
 
 

@@ -18,6 +18,13 @@ from crawler.registry import Portal
 ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar)(?:$|[?#])", re.I)
 # Titles of annual reports on disclosure portals.
 REPORT_TITLE = re.compile(r"年度?报告|年报")
+# The date a list prints beside each entry.
+DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
+def number(value: str | None) -> int | None:
+    """A count a page's script or attribute gives (totalRecord, count, rows), if it is one."""
+    return int(value) if value and value.strip().isdigit() else None
 
 
 class PortalSpider(scrapy.Spider):

@@ -15,14 +15,13 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response
 
-from crawler.spiders.base import REPORT_TITLE, PortalSpider
+from crawler.spiders.base import DATE, REPORT_TITLE, PortalSpider, number
 
 DATASTORE = re.compile(
     r"<div id=[\"'](\w+)[\"']>\s*<script type=[\"']text/xml[\"']>\s*<datastore>(.*?)</datastore>",
     re.S,
 )
 RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
-DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 # A JavaScript object literal's members, the values quoted or bare: {col:1,appid:'1',…}
 MEMBER = re.compile(r"(\w+)\s*:\s*(?:'([^']*)'|\"([^\"]*)\"|([^,{}]*))")
 TOTAL = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>")
@@ -100,9 +99,9 @@ def units(html: str) -> list[Unit]:
         init = [c for c in calls if "dataStore" in c] or calls[-1:]
         if init:
             options = init[0]
-            unit.total = _int(options.get("totalRecord"))
-            unit.per_page = _int(options.get("perPage")) or 0
-            unit.group_size = _int(options.get("groupSize")) or 0
+            unit.total = number(options.get("totalRecord"))
+            unit.per_page = number(options.get("perPage")) or 0
+            unit.group_size = number(options.get("groupSize")) or 0
             unit.proxy = options.get("proxyUrl") or PROXY
         found.append(unit)
     return found
@@ -113,10 +112,6 @@ def _members(literal: str) -> dict[str, str]:
         m[1]: next((v for v in m.groups()[1:] if v is not None), "").strip()
         for m in MEMBER.finditer(literal)
     }
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 class HanwebSpider(PortalSpider):

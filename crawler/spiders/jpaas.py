@@ -20,11 +20,10 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response
 
-from crawler.spiders.base import ATTACHMENT, REPORT_TITLE, PortalSpider
+from crawler.spiders.base import ATTACHMENT, DATE, REPORT_TITLE, PortalSpider, number
 
 UNIT_PATH = "/front/page/build/unit"
 PAIR = re.compile(r"""['"]([^'"]+)['"]\s*:\s*['"]([^'"]*)['"]""")
-DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 PAGE_SIZE = 15  # what the unit pages by when a call names no size
 
 
@@ -102,7 +101,7 @@ def listing(html: str, base: str) -> Listing:
     pager = selector.css("[count][rows]")
     attrib = pager[0].attrib if pager else {}
     return Listing(
-        rows, _int(attrib.get("count")), _int(attrib.get("rows")), _int(attrib.get("pageno"))
+        rows, number(attrib.get("count")), number(attrib.get("rows")), number(attrib.get("pageno"))
     )
 
 
@@ -127,10 +126,6 @@ def is_document(href: str, download: str = "") -> bool:
         return True
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(href).query)
     return any(ATTACHMENT.search(name) for name in query.get("fileName", []))
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
 
 
 class JpaasSpider(PortalSpider):

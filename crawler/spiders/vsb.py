@@ -15,12 +15,11 @@ from parsel import Selector
 from scrapy.http import Response
 
 from crawler.registry import Portal
-from crawler.spiders.base import ATTACHMENT, REPORT_TITLE, PortalSpider
+from crawler.spiders.base import ATTACHMENT, DATE, REPORT_TITLE, PortalSpider
 
 # `i/N` as the pager prints it after the record count (共52条 … 1/11).
 POSITION = re.compile(r"(\d+)\s*/\s*(\d+)")
 PAGE_FILE = re.compile(r"(\d+)\.html?(?:$|[?#])")
-DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
 
 def page_count(html: str) -> int | None:
