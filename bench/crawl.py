@@ -2,14 +2,18 @@
 fetching the same URLs from the same servers, in one run.
 
 The replicas are served by this process on 127.0.0.1; each crawl runs in its own process (one
-Twisted reactor each) with the same politeness: one request at a time per host and port, no
-delay. Rates are measured from
-the first response to the last, so interpreter and browser start-up do not count. Printed:
-pages/s of each, their ratio (goal: the real crawl at ≥ 0.8× the bare spider's rate), the real
-crawl with and without filing reports as it goes, the share of pages Playwright rendered, and
-peak RSS (the crawler, and with its browser).
+Twisted reactor each) with the same politeness: one request at a time per host and port, and
+the same delay between them. Two regimes:
+- polite: the project's default delay between requests to a host (`--delay`, 1 s), as real
+  portals are crawled. The question: does the crawler keep the pace its politeness allows?
+- flat out: no delay, so both are bound by CPU. The question: what does a page cost the
+  crawler (capture, WARC, parsing, filing) beyond what it costs Scrapy alone?
+Rates are measured from the first response to the last. Printed per regime: pages/s of each,
+their ratio (goal: the real crawl at ≥ 0.8× the bare spider's rate), the real crawl with and
+without filing reports as it goes, the crawler's CPU per page; then the share of pages
+Playwright rendered and peak RSS (the crawler, and with its browser).
 
-Run: .venv/bin/python bench/crawl.py [--rounds 3]
+Run: .venv/bin/python bench/crawl.py [--rounds 3] [--delay 1.0]
 """
 
 from __future__ import annotations
@@ -30,21 +34,23 @@ from pathlib import Path
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 
-def worker(mode: str, ports: dict[str, int], urls: list[str], out: Path) -> None:
+def worker(mode: str, ports: dict[str, int], urls: list[str], out: Path, delay: float) -> None:
     """One crawl in this process; prints its timing as JSON."""
     import scrapy
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
     from archive.store import Archive
-    from crawler import registry
+    from crawler import registry, settings
     from crawler.run import crawl
     from nianbao import ingest
 
     times: list[float] = []
+    cpu: list[float] = []
 
     def received(**_: object) -> None:
         times.append(time.perf_counter())
+        cpu.append(time.process_time())
 
     if mode == "bare":
 
@@ -63,7 +69,9 @@ def worker(mode: str, ports: dict[str, int], urls: list[str], out: Path) -> None
             {
                 "LOG_LEVEL": "ERROR",
                 "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
-                "DOWNLOAD_DELAY": 0,
+                "CONCURRENT_REQUESTS": settings.CONCURRENT_REQUESTS,  # the crawl's scheduling
+                "SCHEDULER_PRIORITY_QUEUE": settings.SCHEDULER_PRIORITY_QUEUE,
+                "DOWNLOAD_DELAY": delay,
                 "HTTPERROR_ALLOW_ALL": True,
                 "RETRY_ENABLED": False,
                 "REDIRECT_ENABLED": False,
@@ -77,7 +85,7 @@ def worker(mode: str, ports: dict[str, int], urls: list[str], out: Path) -> None
     else:
         rows = {p.replica: p for p in registry.replicas()}
         portals = [
-            replace(registry.at_port(rows[site.split("#")[0]], port), id=site)
+            replace(registry.at_port(rows[site.split("#")[0]], port), id=site, delay=delay)
             for site, port in ports.items()
         ]
         archive = Archive(out / "archive.db")
@@ -93,7 +101,6 @@ def worker(mode: str, ports: dict[str, int], urls: list[str], out: Path) -> None
             file_as_it_goes=mode == "real",
         )
         conn = sqlite3.connect(out / "archive.db")
-        pages = conn.execute("select count(*) from captures where status is not null").fetchone()[0]
         rendered = conn.execute("select count(*) from captures where role = 'rendered'").fetchone()[
             0
         ]
@@ -104,16 +111,23 @@ def worker(mode: str, ports: dict[str, int], urls: list[str], out: Path) -> None
                 " and role != 'rendered' order by fetched_at"
             )
         ]
+        pages = len(listed)  # what the bare spider fetches too: not a browser's own requests
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     span = times[-1] - times[0] if len(times) > 1 else float("nan")
-    result = {"pages": pages, "span": span, "rss_kb": own, "children_rss_kb": children}
+    result = {
+        "pages": pages,
+        "span": span,
+        "cpu": cpu[-1] - cpu[0] if len(cpu) > 1 else float("nan"),
+        "rss_kb": own,
+        "children_rss_kb": children,
+    }
     if mode != "bare":
         result |= {"rendered": rendered, "urls": listed}
     print(json.dumps(result))
 
 
-def run_worker(mode: str, ports: dict[str, int], urls: list[str]) -> dict:
+def run_worker(mode: str, ports: dict[str, int], urls: list[str], delay: float) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         done = subprocess.run(
             [
@@ -125,6 +139,8 @@ def run_worker(mode: str, ports: dict[str, int], urls: list[str]) -> dict:
                 json.dumps(ports),
                 "--out",
                 tmp,
+                "--delay",
+                str(delay),
             ],
             input=json.dumps(urls),
             capture_output=True,
@@ -140,43 +156,60 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", help="replica site ids, comma-separated (default: all)")
-    parser.add_argument("--copies", type=int, default=10, help="copies of each replica served")
+    parser.add_argument("--copies", type=int, default=5, help="copies of each replica served")
+    parser.add_argument("--delay", type=float, default=1.0, help="the polite regime's delay (s)")
     parser.add_argument("--worker")
     parser.add_argument("--ports")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker, json.loads(args.ports), json.loads(sys.stdin.read() or "[]"), args.out)
+        urls = json.loads(sys.stdin.read() or "[]")
+        worker(args.worker, json.loads(args.ports), urls, args.out, args.delay)
         return
 
     from replicas.portals import sites
     from replicas.server import serving
 
     chosen = [s for s in sites() if not args.only or s.id in args.only.split(",")]
-    # --copies of each replica, each on its own port: a crawl long enough to time.
+    # --copies of each replica, each on its own port: many portals crawled at once.
     copies = [s for _ in range(args.copies) for s in chosen]
+    regimes = {"polite": args.delay, "flat out": 0.0}
+    results: dict[str, dict[str, list[dict]]] = {r: {} for r in regimes}
     with serving(copies) as running:
         ports = {f"{r.site.id}#{i}": r.port for i, r in enumerate(running)}
-        rates: dict[str, list[float]] = {"bare": [], "capture": [], "real": []}
-        last: dict[str, dict] = {}
         for _ in range(args.rounds):
-            # The bare spider fetches what the real crawl fetched (robots.txt, lists, pages,
-            # attachments; not a browser's own requests), in the same order.
-            real = run_worker("real", ports, [])
-            bare = run_worker("bare", ports, real["urls"])
-            capture = run_worker("capture", ports, [])
-            for mode, r in (("bare", bare), ("capture", capture), ("real", real)):
-                rates[mode].append((r["pages"] - 1) / r["span"])
-                last[mode] = r
-    bare_rate = statistics.median(rates["bare"])
+            for regime, delay in regimes.items():
+                # The bare spider fetches what the real crawl fetched (robots.txt, lists,
+                # pages, attachments; not a browser's own requests), in the same order.
+                real = run_worker("real", ports, [], delay)
+                bare = run_worker("bare", ports, real["urls"], delay)
+                capture = run_worker("capture", ports, [], delay)
+                for mode, r in (("bare", bare), ("capture", capture), ("real", real)):
+                    results[regime].setdefault(mode, []).append(r)
+    last = {mode: runs[-1] for mode, runs in results["flat out"].items()}
     print(
         f"replica crawl: {last['real']['pages']} responses over {len(ports)} portals,"
         f" {args.rounds} rounds (medians)"
     )
-    print(f"bare Scrapy spider, same URLs      {bare_rate:8.1f} pages/s   (baseline)")
-    for mode, label in (("capture", "crawl, captures only"), ("real", "crawl, filing as it goes")):
-        rate = statistics.median(rates[mode])
-        print(f"{label:34} {rate:8.1f} pages/s   {rate / bare_rate:5.2f}× baseline (goal ≥ 0.80×)")
+    for regime, delay in regimes.items():
+        runs = results[regime]
+        rate = {m: statistics.median((r["pages"] - 1) / r["span"] for r in runs[m]) for m in runs}
+        ms = {
+            m: statistics.median(1000 * r["cpu"] / (r["pages"] - 1) for r in runs[m]) for m in runs
+        }
+        print(f"{regime}, {delay:g} s between requests to a host:")
+        print(
+            f"  {'bare Scrapy spider, same URLs':34} {rate['bare']:8.1f} pages/s   (baseline)"
+            f"           {ms['bare']:5.1f} ms CPU/page"
+        )
+        for mode, label in (
+            ("capture", "crawl, captures only"),
+            ("real", "crawl, filing as it goes"),
+        ):
+            print(
+                f"  {label:34} {rate[mode]:8.1f} pages/s   {rate[mode] / rate['bare']:5.2f}×"
+                f" baseline (goal ≥ 0.80×)   {ms[mode]:5.1f} ms CPU/page"
+            )
     r = last["real"]
     print(
         f"pages rendered by Playwright: {r['rendered']} of {r['pages']}"

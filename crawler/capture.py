@@ -28,6 +28,8 @@ from extract.sniff import sniff
 # Hop-by-hop headers describe the transfer, not the document; the body is kept whole.
 _HOP = {b"transfer-encoding", b"connection", b"keep-alive"}
 _RECORDERS: dict[str, Recorder] = {}
+# Formats whose bytes are compressed already: gzipped at the fastest level.
+_PACKED = frozenset({"pdf", "docx", "xlsx", "ofd", "zip", "image", "gzip", "rar", "7z"})
 logger = logging.getLogger(__name__)
 # Files a stored capture's report: (archive, run, capture id, url, bytes, content type).
 Filer = Callable[[Archive, str, str, str, bytes, str | None], None]
@@ -66,7 +68,9 @@ class Recorder:
         self.filer = filer
         warc.parent.mkdir(parents=True, exist_ok=True)
         self._warc_file = warc.open("ab")
-        self.warc = WARCWriter(self._warc_file, gzip=True)
+        # Records are built by warcio and gzipped here, one member each, at a level that suits
+        # their bytes: a PDF or a zip is not squeezed again at warcio's level 9.
+        self.warc = WARCWriter(BytesIO(), gzip=False)
         self.captures = 0
         self.failures = 0
 
@@ -106,7 +110,8 @@ class Recorder:
         and provenance in the archive."""
         headers = dict(fetched.headers)
         data = _decoded(fetched.body, headers.get("Content-Encoding", ""))
-        self._warc_pair(fetched)
+        kind = sniff(data) if fetched.status < 300 else None
+        self._warc_pair(fetched, packed=kind in _PACKED or data is not fetched.body)
         capture = self.archive.store(
             Capture(
                 url=fetched.url,
@@ -123,7 +128,7 @@ class Recorder:
                 referrer=fetched.referrer,
             ),
             self.run,
-            format=sniff(data) if fetched.status < 300 else None,
+            format=kind,
             per_run=True,
         )
         self.captures += 1
@@ -154,7 +159,7 @@ class Recorder:
         )
         self.failures += 1
 
-    def _warc_pair(self, fetched: Fetched) -> None:
+    def _warc_pair(self, fetched: Fetched, packed: bool) -> None:
         status = StatusAndHeaders(
             f"{fetched.status} {_reason(fetched.status)}",
             [(k, v) for k, v in fetched.headers if k.lower().encode() not in _HOP],
@@ -177,9 +182,16 @@ class Recorder:
             http_headers=sent,
             warc_headers_dict={"WARC-Concurrent-To": record.rec_headers["WARC-Record-ID"]},
         )
-        self.warc.write_record(record)
-        self.warc.write_record(asked)
+        self._write(record, 1 if packed else 6)
+        self._write(asked, 6)
         self._warc_file.flush()
+
+    def _write(self, record: Any, level: int) -> None:
+        """One record as its own gzip member, as WARC readers seek them."""
+        self.warc.out = buffer = BytesIO()
+        self.warc.write_record(record)
+        packer = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        self._warc_file.write(packer.compress(buffer.getvalue()) + packer.flush())
 
     def close(self) -> None:
         self._warc_file.close()

@@ -1,5 +1,5 @@
-"""Retries that wait: as long as a server's Retry-After asks, else an exponential backoff, and
-meanwhile nothing else goes to that host."""
+"""One request at a time per server, and retries that wait: as long as a server's Retry-After
+asks, else an exponential backoff, and meanwhile nothing else goes to that server."""
 
 from __future__ import annotations
 
@@ -28,6 +28,20 @@ def retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
+def host_slot(url: str) -> str:
+    """A server is its host and port: each has its own download slot, delay and queue."""
+    return urllib.parse.urlsplit(url).netloc
+
+
+class HostSlotMiddleware:
+    """Every request waits in its server's slot, the ones Scrapy makes itself (robots.txt)
+    too; Scrapy's default, the host name alone, would queue 127.0.0.1's replicas as one. The
+    spiders name the slot when they make a request, for the scheduler's queues."""
+
+    def process_request(self, request: Request) -> None:
+        request.meta.setdefault("download_slot", host_slot(request.url))
+
+
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retry, with the wait it lacks. A server asking for longer than
     RETRY_AFTER_MAX is given up on for this run: the response is recorded with its status."""
@@ -52,7 +66,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def _hold_host(self, request: Request, wait: float) -> None:
         """Sleep, with the host's download slot held back as long (no other request to it)."""
         engine = self.crawler.engine
-        key = request.meta.get("download_slot") or urllib.parse.urlsplit(request.url).hostname or ""
+        key = request.meta.get("download_slot") or host_slot(request.url)
         slot = engine.downloader.slots.get(key) if engine else None
         before = slot.delay if slot else None
         if slot:

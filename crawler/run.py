@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from scrapy.settings import Settings
 
 from archive.store import Archive
 from crawler.capture import _RECORDERS
+from crawler.polite import host_slot
 from crawler.registry import Portal
 from crawler.spiders.base import PortalSpider
 
@@ -127,12 +127,10 @@ def _ticker(tick: Callable[[Path], None]) -> Callable[..., None]:
 
 
 def _slots(portals: list[Portal]) -> dict[str, dict[str, float]]:
-    """Each portal's delay on its host-and-port's slot, the one its spider's requests name; and
-    on its host's, where Scrapy puts the requests it makes itself (robots.txt)."""
+    """Each portal's delay on its server's slot (crawler/polite.py), the politest where
+    portals share a server."""
     slots: dict[str, dict[str, float]] = {}
     for p in portals:
-        url = urllib.parse.urlsplit(p.entry_url)
-        for key in (url.netloc, url.hostname or ""):
-            delay = max(p.delay, slots.get(key, {}).get("delay", p.delay))  # the politest
-            slots[key] = {"delay": delay}
+        key = host_slot(p.entry_url)
+        slots[key] = {"delay": max(p.delay, slots.get(key, {}).get("delay", p.delay))}
     return slots

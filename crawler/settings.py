@@ -7,8 +7,14 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao/nianbao; open archive of annual reports)"
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 8
+# Servers crawled at once: each gets one request at a time (below), and the scheduler hands
+# the downloader requests for the servers it is least busy with, so one column of many pages
+# does not hold every slot while it waits out its delays (Scrapy's broad-crawl advice).
+CONCURRENT_REQUESTS = 32
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
+# What one response yields is a handful of requests: Scrapy starts this many tasks per response.
+CONCURRENT_ITEMS = 8
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_DELAY_JITTER = 0.5  # ±50%, so requests do not beat in step
 AUTOTHROTTLE_ENABLED = True
@@ -36,6 +42,7 @@ LOG_LEVEL = "INFO"
 # A request made from a portal's page belongs to that portal (crawler/spiders/base.py).
 SPIDER_MIDDLEWARES = {"crawler.spiders.base.PortalMiddleware": 600}
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.polite.HostSlotMiddleware": 50,  # one slot per host and port (crawler/polite.py)
     "crawler.capture.CaptureMiddleware": 950,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.polite.BackoffRetryMiddleware": 550,  # Scrapy's retry, waiting as asked

@@ -1,4 +1,5 @@
-"""Politeness: a server's Retry-After is waited out, other failures back off."""
+"""Politeness: one request at a time per server, a server's Retry-After is waited out, other
+failures back off."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from scrapy import Request as ScrapyRequest
 
-from crawler.polite import retry_after
+from crawler.polite import HostSlotMiddleware, retry_after
 from replicas.server import serving
 from replicas.site import Request, Response
 
@@ -20,6 +22,15 @@ def test_retry_after_is_read_in_seconds_or_as_a_date() -> None:
     assert retry_after("120", now=0) == 120
     assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470) == 10
     assert retry_after("soon", now=0) is None and retry_after(None, now=0) is None
+
+
+def test_every_request_waits_in_its_servers_slot_robots_txt_too() -> None:
+    robots = ScrapyRequest("http://127.0.0.1:8001/robots.txt")  # as Scrapy makes it: no slot
+    named = ScrapyRequest("http://127.0.0.1:8002/a.html", meta={"download_slot": "kept"})
+    for request in (robots, named):
+        HostSlotMiddleware().process_request(request)
+    assert robots.meta["download_slot"] == "127.0.0.1:8001"
+    assert named.meta["download_slot"] == "kept"
 
 
 class Busy:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import tempfile
 from importlib import resources
@@ -27,8 +28,17 @@ def metadata_for(db: Path) -> dict:
     return meta
 
 
+def settle(db: Path) -> None:
+    """Every commit moved from the write-ahead log into the database file: Datasette opens it
+    immutable, reading that file alone."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("pragma wal_checkpoint(truncate)")
+
+
 def command(db: Path, host: str, port: int) -> list[str]:
-    """The datasette command line: immutable (no write path), metadata in a temporary file."""
+    """The datasette command line: immutable (no write path, the archive settled first),
+    metadata in a temporary file."""
+    settle(db)
     meta = Path(tempfile.mkdtemp(prefix="nianbao-")) / "metadata.json"
     meta.write_text(json.dumps(metadata_for(db), ensure_ascii=False), encoding="utf-8")
     settings = {

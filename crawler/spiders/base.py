@@ -12,6 +12,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.capture import record_failure
+from crawler.polite import host_slot
 from crawler.registry import Portal
 
 # The formats a report is published in, by the link's file name.
@@ -61,12 +62,8 @@ class PortalSpider(scrapy.Spider):
         return self._netlocs.get(urllib.parse.urlsplit(url).netloc)
 
     def request(self, url: str, role: str, callback: Any = None, **kwargs: Any) -> scrapy.Request:
-        # One download slot per host and port: politeness per server, each replica its own.
-        meta = {
-            "role": role,
-            "download_slot": urllib.parse.urlsplit(url).netloc,
-            **kwargs.pop("meta", {}),
-        }
+        # Named here, not only by HostSlotMiddleware: the scheduler queues by slot too.
+        meta = {"role": role, "download_slot": host_slot(url), **kwargs.pop("meta", {})}
         return scrapy.Request(url, callback=callback, errback=self.failed, meta=meta, **kwargs)
 
     def failed(self, failure: Any) -> None:

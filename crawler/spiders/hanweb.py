@@ -15,6 +15,7 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response
 
+from crawler.polite import host_slot
 from crawler.spiders.base import DATE, REPORT_TITLE, PortalSpider, number
 
 DATASTORE = re.compile(
@@ -134,11 +135,7 @@ class HanwebSpider(PortalSpider):
                 headers={"X-Requested-With": "XMLHttpRequest", "Referer": response.url},
                 callback=self.parse_group,
                 errback=self.failed,
-                meta={
-                    "role": "list",
-                    "referrer": response.url,
-                    "download_slot": urllib.parse.urlsplit(url).netloc,  # as every request
-                },
+                meta={"role": "list", "referrer": response.url, "download_slot": host_slot(url)},
             )
 
     def parse_group(self, response: Response) -> Iterator[scrapy.Request]:
