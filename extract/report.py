@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from extract import checks, mapper, metadata, regions, sections, sniff
 from extract.model import Document, Paragraph, Report
-from extract.readers import html, pdf, text
+from extract.readers import Unreadable, docx, html, pdf, text
 
 # A report page is rarely over 5 MB; past this the bytes are not a report we can read in time.
 MAX_BYTES = 64 * 1024 * 1024
 # What nianbao cannot read (yet), and why, by the format sniffed from the bytes.
 _UNREAD = {
-    "docx": "DOCX documents are not read yet",
     "ole": "DOC/WPS/XLS documents are not read yet",
     "xlsx": "XLSX documents are not read yet",
     "ofd": "OFD documents are not read yet",
@@ -18,6 +17,8 @@ _UNREAD = {
     "rtf": "RTF documents are not read yet",
     "json": "JSON data, not a report document",
 }
+# The readers of binary formats, by the format sniffed from the bytes.
+_READERS = {"pdf": pdf.read, "docx": docx.read}
 # Warnings about reading the document, which stand even when it is not a report.
 _READING = frozenset({"unreadable", "markup_broken", "truncated"})
 # Headings of the report's parts besides its tables.
@@ -35,10 +36,10 @@ def extract(data: bytes, content_type: str | None = None) -> Report:
     if len(data) > MAX_BYTES:
         report.warn("unreadable", f"{len(data)} bytes is over the {MAX_BYTES}-byte limit")
         return report
-    if kind == "pdf":
+    if kind in _READERS:
         try:
-            return from_document(pdf.read(data), report)
-        except pdf.Unreadable as e:
+            return from_document(_READERS[kind](data), report)
+        except Unreadable as e:
             report.warn("unreadable", str(e))
             return report
     if kind not in ("html", "text"):

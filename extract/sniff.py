@@ -77,7 +77,7 @@ def _is_json(data: bytes) -> bool:
 def _zip_kind(data: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except Exception:  # a damaged zip raises whatever its damage makes zipfile raise
         return "zip"
     if "word/document.xml" in names:
         return "docx"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -70,6 +71,16 @@ class Running:
         return self.url + self.site.entry
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up mid-answer (a crawl stopping, a browser cancelling) is the
+        client's business; anything else is printed as usual."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 @contextmanager
 def serving(sites: list[Site], base_port: int = 0) -> Iterator[list[Running]]:
     """Serve every site (on base_port, base_port + 1, …; or free ports when 0) until exit."""
@@ -77,8 +88,7 @@ def serving(sites: list[Site], base_port: int = 0) -> Iterator[list[Running]]:
     try:
         for i, site in enumerate(sites):
             port = base_port + i if base_port else 0
-            server = ThreadingHTTPServer(("127.0.0.1", port), _handler(site))
-            server.daemon_threads = True
+            server = _Server(("127.0.0.1", port), _handler(site))
             threading.Thread(target=server.serve_forever, daemon=True).start()
             servers.append(server)
         yield [Running(s, srv.server_address[1]) for s, srv in zip(sites, servers, strict=True)]

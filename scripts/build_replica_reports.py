@@ -5,11 +5,15 @@ exactly, so that a crawl of them can be checked end to end. This script takes ea
 tests/fixtures (its hand-checked expected JSON for the numbers, its real text for the prose) and
 writes an HTML fragment shaped like a Word export pasted into a portal CMS: prose paragraphs, the
 official tables (MsoNormalTable, merged header cells), closing prose and a signature. The tables
-come from the fixture renderer tests/fixtures/html/build.py, imported, not copied. Nothing is
-random, so reruns give the same bytes.
+come from the fixture renderer tests/fixtures/html/build.py, imported, not copied. Each report
+is also written as the DOCX an agency attaches (python-docx: merged cells, repeated header
+rows, every other report's table 三 split by a page break) into tests/fixtures/formats, for the
+golden corpus, and for the replicas that publish it as an attachment. Nothing is random, so
+reruns give the same bytes.
 
-After writing, every fragment is wrapped in a minimal page, run through extract(), and compared
-with its expected JSON cell by cell; the script exits non-zero on any mismatch.
+After writing, every fragment (wrapped in a minimal page) and every DOCX is run through
+extract() and compared with its expected JSON cell by cell; the script exits non-zero on any
+mismatch.
 
 Run: .venv/bin/python scripts/build_replica_reports.py
 """
@@ -21,17 +25,28 @@ import importlib.util
 import json
 import re
 import sys
+import zipfile
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import docx
 import lxml.html
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
 
 from extract import extract
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "replicas" / "data"
+# Every report as a DOCX attachment, for the golden corpus (tests/fixtures/formats).
+FORMATS = ROOT / "tests" / "fixtures" / "formats"
+# The reports the replica portals publish as a DOCX attachment rather than on the page.
+ATTACHED_DOCX = {"jingyuan-shimen-2021", "sanjiang-2020"}
 RENDERER = ROOT / "tests" / "fixtures" / "html" / "build.py"
 
 # slug -> the real report (repo path); its expected JSON sits in expected/<stem>.json beside it.
@@ -228,6 +243,81 @@ def fragment(expected: dict[str, Any], prose: Prose, sign_date: dt.date) -> str:
     return "\n".join(line for line in body.split("\n") if line) + "\n"
 
 
+def word_document(expected: dict[str, Any], prose: Prose, sign_date: dt.date, split: bool) -> bytes:
+    """The same report as the DOCX an agency attaches: title, prose, the official tables with
+    Word's merged cells (gridSpan, vMerge) and repeated header rows, the signature. `split`
+    cuts table 三 in two at a page break, as a pasted table often is."""
+    units = {k: v for k, v in expected["units"].items() if v}
+    cells = expected["cells"]
+    tables = R.build_tables(expected["template"], cells, R.make_formatter(units))
+    doc = docx.Document()
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(12)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋_GB2312")
+    core = doc.core_properties
+    core.title, core.author = expected["title"], expected["agency"]
+    core.created = core.modified = dt.datetime(sign_date.year, sign_date.month, sign_date.day)
+    core.last_modified_by, core.revision = expected["agency"], 1
+    heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.add_run(expected["title"]).bold = True
+    for text in prose.before:
+        doc.add_paragraph(text)
+    sections = {"二": "proactive", "三": "applications", "四": "review_litigation"}
+    for sec, name in sections.items():
+        doc.add_paragraph(prose.headings[sec])
+        if not any(v is not None for k, v in cells.items() if k.startswith(name + ".")):
+            continue  # a table the report does not print at all
+        parts = [tables[sec]]
+        if split and sec == "三":
+            parts = list(R.split_table(tables[sec], "denied_third_party"))
+        for i, table in enumerate(parts):
+            if i:
+                doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            _word_table(doc, table)
+        doc.add_paragraph()
+    for text in prose.after:
+        doc.add_paragraph(text)
+    for line in (expected["agency"], f"{sign_date.year}年{sign_date.month}月{sign_date.day}日"):
+        doc.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    out = BytesIO()
+    doc.save(out)
+    return _reproducible(out.getvalue())
+
+
+def _word_table(doc: Any, table: Any) -> None:
+    """One table of the fixture renderer's model, merged cells merged as Word merges them."""
+    columns = len(table.widths) or max(
+        c + cell.colspan
+        for row, starts in zip(table.rows, R.positions(table.rows), strict=True)
+        for c, cell in zip(starts, row.cells, strict=True)
+    )
+    word = doc.add_table(rows=len(table.rows), cols=columns)
+    word.style = "Table Grid"
+    for r, (row, starts) in enumerate(zip(table.rows, R.positions(table.rows), strict=True)):
+        if r < table.header_rows:  # repeated on every page the table runs over
+            row_props = word.rows[r]._tr.get_or_add_trPr()
+            row_props.append(OxmlElement("w:tblHeader"))
+        for c, cell in zip(starts, row.cells, strict=True):
+            target = word.cell(r, c)
+            if cell.rowspan > 1 or cell.colspan > 1:
+                target = target.merge(word.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+            target.text = cell.text
+            if cell.value:
+                target.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _reproducible(package: bytes) -> bytes:
+    """The same zip with every entry dated 1980-01-01: reruns give the same bytes."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info))
+    return out.getvalue()
+
+
 def page(title: str, body: str) -> str:
     return (
         f'<html><head><meta charset="utf-8"><title>{title}</title></head>'
@@ -247,6 +337,7 @@ def expected_path(source: Path) -> Path:
 def build() -> list[dict[str, Any]]:
     """Write every fragment; return the reports.json entries (in SOURCES order)."""
     (OUT / "reports").mkdir(parents=True, exist_ok=True)
+    FORMATS.mkdir(parents=True, exist_ok=True)
     entries = []
     for slug, rel in SOURCES.items():
         source = ROOT / rel
@@ -262,6 +353,10 @@ def build() -> list[dict[str, Any]]:
             )
         body = fragment(expected, prose, date)
         (OUT / "reports" / f"{slug}.html").write_text(body, encoding="utf-8")
+        word = word_document(expected, prose, date, split=len(entries) % 2 == 1)
+        (FORMATS / f"{slug}.docx").write_bytes(word)
+        if slug in ATTACHED_DOCX:
+            (OUT / "attachments" / f"{slug}.docx").write_bytes(word)
         region = expected.get("region") or {}
         entries.append(
             {
@@ -283,9 +378,16 @@ def build() -> list[dict[str, Any]]:
 
 def check(entry: dict[str, Any]) -> bool:
     """Extract the wrapped fragment and compare it as tests/test_golden.py does."""
-    expected = json.loads(expected_path(ROOT / entry["source"]).read_text(encoding="utf-8"))
     body = (OUT / "reports" / f"{entry['slug']}.html").read_text(encoding="utf-8")
-    got = extract(page(entry["title"], body).encode("utf-8"))
+    word = (FORMATS / f"{entry['slug']}.docx").read_bytes()
+    return compare(entry, "html", page(entry["title"], body).encode("utf-8")) & compare(
+        entry, "docx", word
+    )
+
+
+def compare(entry: dict[str, Any], kind: str, data: bytes) -> bool:
+    expected = json.loads(expected_path(ROOT / entry["source"]).read_text(encoding="utf-8"))
+    got = extract(data)
     wrong = [
         k
         for k, v in expected["cells"].items()
@@ -298,7 +400,7 @@ def check(entry: dict[str, Any]) -> bool:
         if getattr(got, f) != expected[f]
     ]
     total = len(expected["cells"])
-    print(f"{entry['slug']}: cells {total - len(wrong)}/{total}", end="")
+    print(f"{entry['slug']} ({kind}): cells {total - len(wrong)}/{total}", end="")
     print(", meta ok" if not meta else f", meta wrong: {'; '.join(meta)}", end="")
     if wrong or extra:
         print(f", wrong: {wrong[:10]}{' …' if len(wrong) > 10 else ''} extra: {extra}", end="")
@@ -310,6 +412,11 @@ def main() -> int:
     entries = build()
     ok = [check(e) for e in entries]
     listed = [e for e, good in zip(entries, ok, strict=True) if good]  # a mismatch stays out
+    index = {  # each rendered file → its real report's expected extraction (tests/conftest.py)
+        f"{e['slug']}.docx": str(expected_path(ROOT / e["source"]).relative_to(FORMATS.parent))
+        for e in listed
+    }
+    (FORMATS / "index.json").write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
     (OUT / "reports.json").write_text(
         json.dumps(listed, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

@@ -29,6 +29,9 @@ def golden_corpus() -> list[tuple[Path, Path]]:
         for doc in sorted((FIXTURES / "reports").iterdir())
         if doc.suffix in (".html", ".txt", ".pdf")
     ]
+    # The same real reports in the formats they are attached in (scripts/build_replica_reports.py).
+    index = json.loads((FIXTURES / "formats" / "index.json").read_text(encoding="utf-8"))
+    pairs += [(FIXTURES / "formats" / doc, FIXTURES / rel) for doc, rel in sorted(index.items())]
     return pairs
 
 

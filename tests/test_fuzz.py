@@ -1,10 +1,14 @@
 """Any bytes at all give a report, never an exception, in bounded time: 1,200 mutations of the
-real documents we hold (byte flips, cuts, splices, re-encodings, tag soup)."""
+real documents we hold, text, HTML, PDF and DOCX (byte flips, cuts, splices, re-encodings, tag
+soup, a DOCX's XML broken inside a sound zip)."""
 
 from __future__ import annotations
 
+import io
 import random
 import time
+import zipfile
+import zlib
 from collections.abc import Callable
 
 import pytest
@@ -15,6 +19,8 @@ from tests.conftest import FIXTURES
 DOCS = [p.read_bytes() for p in sorted(FIXTURES.glob("seeds/*.txt"))]
 DOCS += [p.read_bytes() for p in sorted(FIXTURES.glob("reports/*.html"))]
 DOCS += [p.read_bytes() for p in sorted(FIXTURES.glob("html/*.html"))]
+DOCS += [p.read_bytes() for p in sorted(FIXTURES.glob("reports/*.pdf"))]
+DOCS += [p.read_bytes() for p in sorted(FIXTURES.glob("formats/*.docx"))]
 SECONDS_PER_DOCUMENT = 5.0
 
 
@@ -71,7 +77,25 @@ def digits(r: random.Random, d: bytes) -> bytes:
     ).encode()
 
 
+def inside(r: random.Random, d: bytes) -> bytes:
+    """A zip (DOCX) whose largest member is mutated and zipped again: a broken document in a
+    sound package."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(d)) as src:
+            members = {i.filename: src.read(i) for i in src.infolist()}
+    except (zipfile.BadZipFile, ValueError, OSError, zlib.error):  # not a sound zip (any more)
+        return d
+    name = max(members, key=lambda n: len(members[n]))
+    members[name] = r.choice([flip, cut, drop, tags, digits])(r, members[name]) or b" "
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for n, data in members.items():
+            dst.writestr(n, data)
+    return out.getvalue()
+
+
 MUTATIONS: list[Callable[[random.Random, bytes], bytes]] = [
+    inside,
     flip,
     cut,
     splice,

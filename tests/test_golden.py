@@ -46,7 +46,11 @@ def test_golden_report_matches_its_expected_extraction(doc: Path, expected: Path
     assert wrong == [], f"{doc.name}: {cells_ok}/{cells_total} cells, {meta_ok}/{meta_total} meta"
 
 
-@pytest.mark.parametrize("doc,expected", golden_corpus(), ids=lambda p: p.name)
+# A rendering (tests/fixtures/formats) prints the report's names as corrected, not its typos.
+ORIGINALS = [(d, e) for d, e in golden_corpus() if d.parent.name != "formats"]
+
+
+@pytest.mark.parametrize("doc,expected", ORIGINALS, ids=lambda p: p.name)
 def test_golden_report_raises_the_warnings_its_expected_file_lists(
     doc: Path, expected: Path
 ) -> None:

@@ -33,7 +33,7 @@ class ScriptedSpider(PortalSpider):
             "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
         },
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 30_000,
-        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 2,
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
     }
 
     def entry(self, portal: Portal) -> scrapy.Request:

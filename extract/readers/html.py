@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
 
 from lxml import etree
 
 from extract import normalise
-from extract.model import Block, Document, Paragraph, Table
+from extract.model import Document, Table
 from extract.readers import text as text_reader
-from extract.values import is_value, split_numeric_line
+from extract.readers.layout import RawTable, blocks_of, merge_runs
 
 _SKIP = frozenset(
     {
@@ -74,8 +73,6 @@ _BLOCK = frozenset(
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 # A page's metadata table (索引号, 发布机构, 公开日期) is small; report tables are not.
 _META_ROWS = 12
-# Joins every text of a page for one normalisation pass; no page text holds it.
-_SEPARATOR = "\x1f"
 _TAG = re.compile(r"<[^>]*>")
 _TEXT = re.compile(r">[^<]*[\u4e00-\u9fff]")
 # A report is a few hundred blocks; a page with thousands of times more is read only so far.
@@ -113,7 +110,7 @@ def read(text: str, encoding: str | None = None) -> Document:
     if not walked and _TEXT.search(text):
         return _as_text(text, encoding)
     meta = _meta(root)
-    blocks = _merge_runs(_blocks(walked))
+    blocks = merge_runs(blocks_of(walked))
     if not complete:
         meta["truncated"] = f"the page holds over {_MAX_BLOCKS} blocks; only the first were read"
     for block in blocks:
@@ -121,23 +118,6 @@ def read(text: str, encoding: str | None = None) -> Document:
             for k, v in _key_values(block).items():
                 meta.setdefault(k, v)
     return Document(blocks, "html", encoding, meta)
-
-
-def _blocks(walked: list[str | _RawTable]) -> list[Block]:
-    """Walked text normalised in one pass (a pass per cell costs more than the whole page),
-    then made into blocks."""
-    raw = [w for item in walked for w in ([item] if isinstance(item, str) else item.texts)]
-    clean = iter(normalise.text(_SEPARATOR.join(raw)).split(_SEPARATOR))
-    blocks: list[Block] = []
-    for item in walked:
-        if isinstance(item, str):
-            blocks.append(_prose(normalise.cell(next(clean))))
-        else:
-            texts = [normalise.cell(next(clean)) for _ in item.texts]
-            table = _resolve(item, texts)
-            if table.rows:
-                blocks.append(table)
-    return blocks
 
 
 def _as_text(markup: str, encoding: str | None) -> Document:
@@ -162,19 +142,10 @@ def _meta(root: etree._Element) -> dict[str, str]:
     return meta
 
 
-@dataclass
-class _RawTable:
-    """A leaf table as walked: each cell's row, text as printed, rowspan and colspan."""
-
-    rows: list[int] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
-    spans: list[tuple[int, int]] = field(default_factory=list)
-
-
-def _walk(root: etree._Element) -> tuple[list[str | _RawTable], bool]:
+def _walk(root: etree._Element) -> tuple[list[str | RawTable], bool]:
     """Paragraph texts and leaf tables in document order, as printed. lxml walks the tree (no
     Python recursion: pages nest deep)."""
-    items: list[str | _RawTable] = []
+    items: list[str | RawTable] = []
     line: list[str] = []
 
     def flush() -> None:
@@ -213,11 +184,6 @@ def _has_table(el: etree._Element) -> bool:
     return next(el.iterdescendants("table"), None) is not None
 
 
-def _prose(text: str) -> Block:
-    cells = split_numeric_line(text)
-    return Table([cells], grid=False) if cells is not None else Paragraph(text)
-
-
 def _span(value: str, cap: int) -> int:
     digits = re.sub(r"\D", "", value)[:6]
     return min(max(int(digits or 1), 1), cap)
@@ -229,8 +195,8 @@ def _text_of(el: etree._Element) -> str:
     return etree.tostring(el, method="text", encoding=str, with_tail=False)
 
 
-def _raw_table(el: etree._Element) -> _RawTable:
-    table = _RawTable()
+def _raw_table(el: etree._Element) -> RawTable:
+    table = RawTable()
     for r, tr in enumerate(el.iter("tr")):
         for td in tr:
             if isinstance(td.tag, str) and td.tag.lower() in ("td", "th"):
@@ -246,30 +212,6 @@ def _raw_table(el: etree._Element) -> _RawTable:
     return table
 
 
-def _resolve(raw: _RawTable, texts: list[str]) -> Table:
-    """Rows with row- and colspans resolved: a label spans into the cells it covers, a figure
-    stays in its own cell (copied, it would count twice)."""
-    grid: dict[int, dict[int, str | None]] = {}
-    last_row, c = -1, 0
-    for r, text, (rowspan, colspan) in zip(raw.rows, texts, raw.spans, strict=True):
-        row = grid.setdefault(r, {})
-        if r != last_row:
-            last_row, c = r, 0
-        while c in row:
-            c += 1
-        copy = text if text and not is_value(text) else None
-        for dr in range(rowspan):
-            target = grid.setdefault(r + dr, {})
-            for dc in range(colspan):
-                target[c + dc] = text if dr == dc == 0 else copy
-        c += colspan
-    rows = []
-    for r in sorted(grid):
-        cells = [grid[r][c] for c in sorted(grid[r])]
-        rows.append([c for c in cells if c is not None])
-    return Table([row for row in rows if row])
-
-
 def _key_values(table: Table) -> dict[str, str]:
     """Label–value pairs of a page's metadata table (发布机构, 公开日期)."""
     found: dict[str, str] = {}
@@ -279,20 +221,3 @@ def _key_values(table: Table) -> dict[str, str]:
             if key and value and key not in found:
                 found[key] = value
     return found
-
-
-def _merge_runs(blocks: list[Block]) -> list[Block]:
-    """Consecutive one-cell rows from prose (tables flattened into `<p>` runs) make one table."""
-    merged: list[Block] = []
-    for block in blocks:
-        last = merged[-1] if merged else None
-        if (
-            isinstance(block, Table)
-            and isinstance(last, Table)
-            and not block.grid
-            and not last.grid
-        ):
-            last.rows.extend(block.rows)
-        else:
-            merged.append(block)
-    return merged

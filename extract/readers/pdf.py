@@ -10,14 +10,10 @@ from __future__ import annotations
 import pypdfium2
 
 from extract.model import Document
-from extract.readers import text
+from extract.readers import Unreadable, text
 
 # A report is a few pages to a few dozen; past this it is not a report, or a bomb.
 MAX_PAGES = 300
-
-
-class Unreadable(Exception):
-    """The PDF cannot be read, and why."""
 
 
 def read(data: bytes) -> Document:
