@@ -22,7 +22,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from replicas.site import NOT_FOUND, Report, Request, Response, data, reports
+from replicas.site import NOT_FOUND, Report, Request, Response, reports, served, suffix
 
 SITE_NAME = "示范县人民政府"
 COLUMN = "/zwgk/xxgknb/"
@@ -143,7 +143,7 @@ class Entry:
 
     report: Report
     id: int
-    pdf: str | None = None  # the stored file its page links instead of carrying the text
+    attached: str | None = None  # the stored file its page links instead of carrying the text
 
     @property
     def path(self) -> str:
@@ -151,8 +151,9 @@ class Entry:
         return f"/content/{y}-{m}/{d}/content_{self.id}.html"
 
     @property
-    def pdf_path(self) -> str:
-        return f"/uploads/{self.report.published[:7].replace('-', '')}/P0{self.id}1031.pdf"
+    def file_path(self) -> str:
+        folder = self.report.published[:7].replace("-", "")
+        return f"/uploads/{folder}/P0{self.id}1031{suffix(self.attached or '.pdf')}"
 
 
 class GenericSite:
@@ -161,15 +162,15 @@ class GenericSite:
     platform = "generic"
 
     def __init__(
-        self, id: str, slugs: list[str], per_page: int = 2, pdf_of: dict[str, str] | None = None
+        self, id: str, slugs: list[str], per_page: int = 2, attached: dict[str, str] | None = None
     ) -> None:
         self.id = id
         self.per_page = per_page
-        pdf_of = pdf_of or {}
+        attached = attached or {}
         found = sorted((reports()[s] for s in slugs), key=lambda r: r.published, reverse=True)
-        self.entries = [Entry(r, 8841 - 37 * i, pdf_of.get(r.slug)) for i, r in enumerate(found)]
+        self.entries = [Entry(r, 8841 - 37 * i, attached.get(r.slug)) for i, r in enumerate(found)]
         self._pages = {e.path: e for e in self.entries}
-        self._pdfs = {e.pdf_path: e.pdf for e in self.entries if e.pdf}
+        self._files = {e.file_path: e.attached for e in self.entries if e.attached}
 
     @property
     def entry(self) -> str:
@@ -194,9 +195,9 @@ class GenericSite:
         entry = self._pages.get(path)
         if entry:
             return Response(self._report(entry).encode())
-        stored = self._pdfs.get(path)
+        stored = self._files.get(path)
         if stored:
-            return Response(data("attachments", stored), content_type="application/pdf")
+            return served(stored)
         if path == DECOY:
             return Response(self._decoy().encode())
         for name, folder in CATALOGUE:
@@ -262,11 +263,11 @@ class GenericSite:
     def _report(self, entry: Entry) -> str:
         r = entry.report
         i = self.entries.index(entry)
-        if entry.pdf:
-            name = f"{r.title}.pdf"
+        if entry.attached:
+            name = f"{r.title}{suffix(entry.attached)}"
             body = (
                 "<p>　　现将本年度报告全文发布，详见附件。</p>"
-                f'<p>附件：<a href="{entry.pdf_path}">{html.escape(name)}</a></p>'
+                f'<p>附件：<a href="{entry.file_path}">{html.escape(name)}</a></p>'
             )
         else:
             body = r.body
@@ -326,6 +327,6 @@ def sites() -> list[GenericSite]:
         GenericSite(
             "generic",
             ["shuyang-gov-2025", "huaian-city-2024", "jingyuan-shimen-2021", "boai-xiaojing-2020"],
-            pdf_of={"huaian-city-2024": "huaian-city-2024.pdf"},
+            attached={"huaian-city-2024": "huaian-city-2024.pdf"},
         )
     ]

@@ -37,7 +37,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from replicas.site import NOT_FOUND, Report, Request, Response, data, page, reports
+from replicas.site import (
+    NOT_FOUND,
+    TYPES,
+    Report,
+    Request,
+    Response,
+    data,
+    page,
+    reports,
+    served,
+    suffix,
+)
 
 SID = "175"
 SITE_NAME = "广东省文化和旅游厅"
@@ -145,8 +156,9 @@ class Post:
 
 class GkmlptSite:
     """A gkmlpt site whose annual-report category lists the given reports, newest first,
-    `per_page` a page. A report `pdf_of` names has its PDF attached; the second newest lists a
-    Word original that is gone; the third is listed under the subordinate units' reports too."""
+    `per_page` a page. A report `attached` names has that file (PDF, DOCX) beside its page;
+    the second newest lists a Word original that is gone; the third is listed under the
+    subordinate units' reports too."""
 
     platform = "gkmlpt"
 
@@ -156,7 +168,7 @@ class GkmlptSite:
         slugs: list[str],
         per_page: int = 2,
         past_end: str = "404",
-        pdf_of: dict[str, str] | None = None,
+        attached: dict[str, str] | None = None,
     ) -> None:
         self.id = id
         self.per_page = per_page
@@ -169,12 +181,10 @@ class GkmlptSite:
             self.posts.append(Post(r, 3189066 + 131071 * k, [ANNUAL]))
         self.posts.sort(key=lambda p: (p.report.published, p.id), reverse=True)
         for i, post in enumerate(self.posts):
-            if pdf_of and post.report.slug in pdf_of:  # the report's PDF beside its page
-                post.attachments.append(
-                    Attachment(
-                        88389 + i, post.id, f"{post.report.title}.pdf", pdf_of[post.report.slug]
-                    )
-                )
+            stored = (attached or {}).get(post.report.slug)
+            if stored:  # the report's file beside its page
+                name = f"{post.report.title}{suffix(stored)}"
+                post.attachments.append(Attachment(88389 + i, post.id, name, stored))
             elif i == 1:  # the Word original, listed, gone from the server
                 post.attachments.append(
                     Attachment(88389 + i, post.id, f"{post.report.title}.docx", None)
@@ -203,7 +213,7 @@ class GkmlptSite:
             return Response(self._content(request, post).encode("utf-8"))
         attachment = self._files.get(path)
         if attachment and attachment.stored:
-            return Response(data("attachments", attachment.stored), content_type="application/pdf")
+            return served(attachment.stored)
         return NOT_FOUND
 
     def _fill(self, name: str, request: Request, **values: str) -> str:
@@ -275,7 +285,7 @@ class GkmlptSite:
                     "id": a.id,
                     "name": a.name,
                     "type": a.ext,
-                    "mime": "application/pdf" if a.ext == "pdf" else "application/msword",
+                    "mime": TYPES.get(a.ext, "application/msword"),
                     "size": len(data("attachments", a.stored)) if a.stored else 98304,
                     "url": _app_url(request) + a.path,
                 }
@@ -365,6 +375,9 @@ def sites() -> list[GkmlptSite]:
         GkmlptSite(
             "gkmlpt",
             ["huaian-city-2024", "jingyuan-shimen-2021", "sanjiang-2020", "boai-xiaojing-2020"],
-            pdf_of={"huaian-city-2024": "huaian-city-2024.pdf"},
+            attached={
+                "huaian-city-2024": "huaian-city-2024.pdf",
+                "sanjiang-2020": "sanjiang-2020.docx",
+            },
         )
     ]

@@ -43,7 +43,7 @@ import urllib.parse
 import uuid
 from dataclasses import dataclass
 
-from replicas.site import NOT_FOUND, Report, Request, Response, data, page, reports
+from replicas.site import NOT_FOUND, Report, Request, Response, data, page, reports, suffix
 
 SHELL = "fzggw_col1229565788_index.html"
 ARTICLE = "fzggw_col1229123351_art_2026_art_937add6719f140bdac86d5b97c525d28.html"
@@ -92,7 +92,7 @@ class Article:
 
 class JpaasSite:
     """A jpaas department site whose annual-report column lists the given reports among two
-    real notices, `rows` a page; `legacy` reports get the old /art/Y/M/D/ URL form and `pdf_of`
+    real notices, `rows` a page; `legacy` reports get the old /art/Y/M/D/ URL form and `attached`
     reports are published only as a gateway download."""
 
     platform = "jpaas"
@@ -102,7 +102,7 @@ class JpaasSite:
         id: str,
         slugs: list[str],
         legacy: tuple[str, ...] = (),
-        pdf_of: dict[str, str] | None = None,
+        attached: dict[str, str] | None = None,
         rows: int = 2,
         cut: int = 14,
         ignore_page_no: bool = False,
@@ -111,7 +111,7 @@ class JpaasSite:
         self.rows = rows
         self.cut = cut
         self.ignore_page_no = ignore_page_no
-        self.pdf_of = pdf_of or {}
+        self.attached = attached or {}
         found = [
             Article(
                 r.title,
@@ -127,9 +127,12 @@ class JpaasSite:
         self._paths = {a.path: a for a in self.articles}
         # fileUrl token → (file name, the stored file it serves)
         self._files = {
-            _token(a.report.slug): (f"{a.title}.pdf", self.pdf_of[a.report.slug])
+            _token(a.report.slug): (
+                f"{a.title}{suffix(self.attached[a.report.slug])}",
+                self.attached[a.report.slug],
+            )
             for a in self.articles
-            if a.report and a.report.slug in self.pdf_of
+            if a.report and a.report.slug in self.attached
         }
 
     @property
@@ -209,8 +212,8 @@ class JpaasSite:
         text = text.replace("<td>ZJSP-02-2026-0004</td>", "<td></td>")
         if report is None:
             body = PARAGRAPH.format(html.escape(article.title) + "。")
-        elif report.slug in self.pdf_of:
-            name = f"{article.title}.pdf"
+        elif report.slug in self.attached:
+            name = f"{article.title}{suffix(self.attached[report.slug])}"
             token = urllib.parse.quote(_token(report.slug), safe="")
             href = f"{DOWNLOAD}?fileUrl={token}&fileName={urllib.parse.quote(name, safe='')}"
             body = PARAGRAPH.format("现将本年度报告全文发布，详见附件。") + PARAGRAPH.format(
@@ -290,6 +293,6 @@ def sites() -> list[JpaasSite]:
             "jpaas",
             ["shuyang-gov-2025", "huaian-city-2024", "jinzhai-huashi-2020", "sanjiang-2020"],
             legacy=("jinzhai-huashi-2020", "sanjiang-2020"),
-            pdf_of={"huaian-city-2024": "huaian-city-2024.pdf"},
+            attached={"huaian-city-2024": "huaian-city-2024.pdf"},
         )
     ]

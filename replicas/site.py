@@ -34,6 +34,23 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+# What a portal says an attachment is, by its extension.
+TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def served(stored: str) -> Response:
+    """A file of data/attachments as a portal serves it."""
+    return Response(data("attachments", stored), content_type=TYPES[suffix(stored)[1:]])
+
+
+def suffix(stored: str) -> str:
+    """A stored attachment's extension, dot included: what its link and file name end with."""
+    return stored[stored.rindex(".") :]
+
+
 NOT_FOUND = Response(
     b"<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>",
     status=404,

@@ -4,10 +4,11 @@ A column is static files: `index.html`, `index_1.html` … with the pager drawn 
 `createPageHTML(pages, current, "index", "html")` (or, on other TRS sites,
 `createPageHTML(records, pages, current, "index", "html")`); articles are
 `./YYYYMM/tYYYYMMDD_ID.html` with the body in an unquoted `<div class=TRS_Editor>` and
-attachments as `./P0….pdf` beside the article. The quirks of the real sites are served too: a
-list item whose article is gone (404), an attachment that is gone (404), interpretation links
-that leave the column and the site, a report listed twice, a page in GBK that its header and meta
-call UTF-8, and a robots.txt that disallows a folder the list links into.
+attachments as `./P0….pdf` or `.docx` beside the article. The quirks of the real sites are
+served too: a list item whose article is gone (404), an attachment that is gone (404),
+interpretation links that leave the column and the site, a report listed twice, a page in GBK
+that its header and meta call UTF-8, and a robots.txt that disallows a folder the list links
+into.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from replicas.site import NOT_FOUND, Report, Request, Response, data, page, reports
+from replicas.site import NOT_FOUND, Report, Request, Response, page, reports, served, suffix
 
 REAL_TITLE = "关于印发《物流网建设实施方案》的通知(发改经贸〔2026〕1241号)"
 COLUMN_NAME = "政府信息公开年报"
@@ -74,19 +75,20 @@ class TrsSite:
         column: str = "/xxgk/gknb/",
         per_page: int = 5,
         pager_with_records: bool = False,
-        pdf_of: dict[str, str] | None = None,
+        attached: dict[str, str] | None = None,
     ) -> None:
         self.id = id
         self.column = column
         self.per_page = per_page
         self.pager_with_records = pager_with_records
-        self.pdf_of = pdf_of or {}
+        self.attached = attached or {}
         found = [reports()[s] for s in slugs]
         self.articles: list[Article] = []
         for i, r in enumerate(sorted(found, key=lambda r: r.published, reverse=True)):
             article = Article(r, 1400000 + 17 * i, r.published, r.title)
-            if pdf_of and r.slug in pdf_of:  # published as an attachment, the page says so
-                article.attachments.append((f"P0{r.published.replace('-', '')}1.pdf", r.title))
+            if r.slug in self.attached:  # published as an attachment, the page says so
+                name = f"P0{r.published.replace('-', '')}1{suffix(self.attached[r.slug])}"
+                article.attachments.append((name, r.title))
             else:  # the OFD twin many TRS sites offer, gone from the server
                 article.attachments.append((f"P0{r.published.replace('-', '')}2.ofd", r.title))
             self.articles.append(article)
@@ -98,7 +100,7 @@ class TrsSite:
         # Attachment path → the stored file it serves, or None: listed, but gone (404).
         self._files: dict[str, str | None] = {
             self._path(a).rpartition("/")[0] + "/" + file: (
-                self.pdf_of.get(a.report.slug) if file.endswith(".pdf") else None
+                None if file.endswith(".ofd") else self.attached.get(a.report.slug)
             )
             for a in self.articles
             if a.report
@@ -140,7 +142,7 @@ class TrsSite:
             return self._article(article)
         stored = self._files.get(path)
         if stored:
-            return Response(data("attachments", stored), content_type="application/pdf")
+            return served(stored)
         return NOT_FOUND
 
     def _home(self) -> str:
@@ -204,7 +206,7 @@ class TrsSite:
         text = text.replace("2026/08/27", article.date.replace("-", "/"))
         text = text.replace("经贸司", article.report.agency)
         text = text.replace("t20260828_1407232_ext.html", article.href[2:].replace(".", "_ext.", 1))
-        if article.report.slug in self.pdf_of:
+        if article.report.slug in self.attached:
             body = "<p>　　现将本年度报告全文发布，详见附件。</p>"
         else:
             body = article.report.body
@@ -244,7 +246,7 @@ def sites() -> list[TrsSite]:
         TrsSite(
             "trs",
             ["shucheng-2020", "jinzhai-huashi-2020", "boai-xiaojing-2020", "huaian-city-2024"],
-            pdf_of={"huaian-city-2024": "huaian-city-2024.pdf"},
+            attached={"huaian-city-2024": "huaian-city-2024.pdf"},
         ),
         TrsSite(
             "trs-records",
@@ -252,5 +254,6 @@ def sites() -> list[TrsSite]:
             column="/zwgk/ndbg/",
             per_page=2,
             pager_with_records=True,
+            attached={"jingyuan-shimen-2021": "jingyuan-shimen-2021.docx"},
         ),
     ]

@@ -37,7 +37,7 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 
-from replicas.site import Report, Request, Response, data, page, reports
+from replicas.site import Report, Request, Response, data, page, reports, suffix
 
 SITE = "甘南州人力资源和社会保障局（仿真）"
 OWNER = 1409271453  # the VSB site number every dynamic link carries
@@ -77,7 +77,7 @@ class Article:
     gone: bool = False  # listed, but the server answers 404
     moved: bool = False  # /info/1050/{id}.htm answers 302 to /info/1051/{id}.htm
     utf8_header: bool = False  # GBK bytes under a header that says UTF-8
-    pdf: str | None = None  # a stored PDF offered as a download.jsp attachment
+    attached: str | None = None  # a stored file offered as a download.jsp attachment
     file_id: int = 0  # the attachment's wbfileid
 
     @property
@@ -108,7 +108,7 @@ class VsbSite:
         per_page: int = 2,
         moved: str = "",
         utf8_header: str = "",
-        pdf_of: dict[str, str] | None = None,
+        attached: dict[str, str] | None = None,
     ) -> None:
         self.id = id
         self.per_page = per_page
@@ -121,7 +121,7 @@ class VsbSite:
                 r,
                 moved=r.slug == moved,
                 utf8_header=r.slug == utf8_header,
-                pdf=(pdf_of or {}).get(r.slug),
+                attached=(attached or {}).get(r.slug),
                 file_id=9120431 + i,
             )
             for i, r in enumerate(found)
@@ -143,7 +143,7 @@ class VsbSite:
         self.articles.sort(key=lambda a: a.date, reverse=True)
         self._by_path = {a.path: a for a in self.articles}
         self._by_new_path = {a.new_path: a for a in self.articles if a.moved}
-        self._by_download = {str(a.file_id): a for a in self.articles if a.pdf}
+        self._by_download = {str(a.file_id): a for a in self.articles if a.attached}
 
     @property
     def entry(self) -> str:
@@ -174,13 +174,13 @@ class VsbSite:
             found = self._by_download.get(request.arg("wbfileid"))
             if (
                 found
-                and found.pdf
+                and found.attached
                 and request.arg("urltype") == "news.DownloadAttachUrl"
                 and request.arg("owner") == str(OWNER)
             ):
-                name = urllib.parse.quote(f"{found.title}.pdf")
+                name = urllib.parse.quote(f"{found.title}{suffix(found.attached)}")
                 return Response(
-                    data("attachments", found.pdf),
+                    data("attachments", found.attached),
                     content_type="application/octet-stream",
                     headers={"Content-Disposition": f"attachment; filename={name}"},
                 )
@@ -256,11 +256,11 @@ class VsbSite:
         newer = self.articles[i - 1] if i > 0 else None
         older = self.articles[i + 1] if i + 1 < len(self.articles) else None
         attachments = ""
-        if article.pdf:
+        if article.attached:
             attachments = ATTACHMENTS.format(
                 items=ATTACHMENT.format(
                     href=article.download,
-                    name=html.escape(f"{article.title}.pdf"),
+                    name=html.escape(f"{article.title}{suffix(article.attached)}"),
                     file=article.file_id,
                     owner=OWNER,
                 )
@@ -313,6 +313,6 @@ def sites() -> list[VsbSite]:
             ["huaian-city-2024", "jingyuan-shimen-2021", "sanjiang-2020", "boai-xiaojing-2020"],
             moved="sanjiang-2020",
             utf8_header="jingyuan-shimen-2021",
-            pdf_of={"huaian-city-2024": "huaian-city-2024.pdf"},
+            attached={"huaian-city-2024": "huaian-city-2024.pdf"},
         )
     ]

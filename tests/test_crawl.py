@@ -128,13 +128,17 @@ def test_the_runs_warc_holds_a_request_and_a_response_per_fetch_and_passes_check
     assert index.count('"response"') == fetched == index.count('"request"')
 
 
-def test_a_report_published_as_an_attachment_is_filed_from_it(crawled: tuple) -> None:
+def test_a_report_published_as_a_pdf_or_docx_attachment_is_filed_from_it(crawled: tuple) -> None:
     conn, _, _ = crawled
-    (row,) = rows(
+    found = rows(
         conn,
-        "select page.extracted, r.source_url = page.url, r.document_url = pdf.url"
-        " from captures page join captures pdf on pdf.referrer = page.url"
-        " join reports r on r.id = pdf.extracted"
-        " where pdf.role = 'attachment' and pdf.status = 200",
+        "select file.format, page.extracted, r.source_url = page.url, r.document_url = file.url,"
+        " r.agency from captures page join captures file on file.referrer = page.url"
+        " join reports r on r.id = file.extracted"
+        " where file.role = 'attachment' and file.status = 200 order by file.format",
     )
-    assert row == ("attachment", 1, 1)  # the page points to it; the report to both
+    # the page points to its file; the report to both
+    assert found == [
+        ("docx", "attachment", 1, 1, "620421-靖远县石门乡人民政府"),
+        ("pdf", "attachment", 1, 1, "320800-淮安市人民政府"),
+    ]

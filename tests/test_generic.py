@@ -285,11 +285,11 @@ def test_discovery_walks_from_the_home_page_through_the_hub_to_the_reports(
 
 def test_the_pdf_only_report_links_its_pdf_as_an_attachment(portal: Running) -> None:
     (site,) = sites()
-    entry = next(e for e in site.entries if e.pdf)
+    entry = next(e for e in site.entries if e.attached)
     html = text(portal.url + entry.path)
-    assert f'<p>附件：<a href="{entry.pdf_path}">淮安市人民政府2024年' in html
+    assert f'<p>附件：<a href="{entry.file_path}">淮安市人民政府2024年' in html
     assert "<table" not in html
-    status, content_type, body = fetch(portal.url + entry.pdf_path)
+    status, content_type, body = fetch(portal.url + entry.file_path)
     assert (status, content_type, body[:5]) == (200, "application/pdf", b"%PDF-")
 
 

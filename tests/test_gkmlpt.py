@@ -465,4 +465,10 @@ def test_crawl_records_the_attachments_the_json_lists_the_gone_one_as_404(
             "HTTP 404",
             "/gkmlpt/content/3/3451/post_3451208.html",
         ),
+        (
+            "/attachment/0/88/88392/3189066.docx",
+            200,
+            None,
+            "/gkmlpt/content/3/3189/post_3189066.html",
+        ),
     }

@@ -19,7 +19,7 @@ def trs() -> Iterator[Running]:
     site = TrsSite(
         "trs",
         ["shucheng-2020", "jinzhai-huashi-2020", "huaian-city-2024"],
-        pdf_of={"huaian-city-2024": "huaian-city-2024.pdf"},
+        attached={"huaian-city-2024": "huaian-city-2024.pdf"},
     )
     with serving([site]) as (running,):
         yield running
