@@ -2,6 +2,8 @@
 delay that AutoThrottle stretches when a server slows down, an honest user agent, size and time
 limits per response, retries with backoff."""
 
+import shutil
+
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -47,3 +49,18 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.polite.BackoffRetryMiddleware": 550,  # Scrapy's retry, waiting as asked
 }
+# A page that needs a browser (meta "playwright") is rendered in Debian's chromium, headless;
+# Playwright starts only when the first such page is asked for (crawler/browser.py).
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.browser.LazyPlaywrightHandler",
+    "https": "crawler.browser.LazyPlaywrightHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": shutil.which("chromium") or "/usr/bin/chromium",
+    "headless": True,
+    "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+}
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.unneeded"

@@ -13,7 +13,9 @@ into.
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -46,6 +48,32 @@ JIEDU = (
     "<em></em></strong>');"
 )
 INTERPRETATION = '<li><a href="{href}" target="_blank" title="{title}">{title}</a></li>'
+# The newer TRS lists (动静结合): the first page is static, later pages exist only through this
+# script, which signs a call to the site's search service and draws the list and the pager.
+DYNAMIC_PAGER = """
+var here = document.currentScript.parentNode;
+var page = parseInt((location.search.match(/[?&]page=(\\d+)/) || [0, "1"])[1], 10);
+var sign = btoa(["s", "r", "t"].reverse().join("") + "-" + page);
+var xhr = new XMLHttpRequest();
+xhr.open("GET", "{service}?channel={channel}&page=" + page + "&sign=" + sign);
+xhr.onload = function () {{
+    var data = JSON.parse(xhr.responseText);
+    if (page > 1) {{
+        document.querySelector("ul.u-list").innerHTML = data.items.map(function (it) {{
+            return '<li><a href="' + it.href + '" target="_blank" title="' + it.title +
+                '">' + it.title + "</a><span>" + it.date + "</span></li>";
+        }}).join("");
+    }}
+    var pager = [];
+    for (var i = 1; i <= data.pages; i++) {{
+        pager.push(i === page ? "<li><span>" + i + "</span></li>"
+            : '<li><a href="?page=' + i + '">' + i + "</a></li>");
+    }}
+    here.insertAdjacentHTML("beforeend", pager.join(""));
+}};
+xhr.send();
+"""
+SEARCH = "/search/column"
 
 
 @dataclass
@@ -76,8 +104,10 @@ class TrsSite:
         per_page: int = 5,
         pager_with_records: bool = False,
         attached: dict[str, str] | None = None,
+        dynamic: bool = False,
     ) -> None:
         self.id = id
+        self.dynamic = dynamic
         self.column = column
         self.per_page = per_page
         self.pager_with_records = pager_with_records
@@ -133,10 +163,12 @@ class TrsSite:
         if path == "/":
             return Response(self._home().encode())
         if path in (self.column, self.column + "index.html"):
-            return self._list(0)
+            return self._list(0)  # any query: a static file
         m = re.fullmatch(re.escape(self.column) + r"index_(\d+)\.html", path)
-        if m:
+        if m and not self.dynamic:
             return self._list(int(m[1]))
+        if path == SEARCH and self.dynamic:
+            return self._search(request)
         article = self._paths.get(path)
         if article and article.report:
             return self._article(article)
@@ -144,6 +176,19 @@ class TrsSite:
         if stored:
             return served(stored)
         return NOT_FOUND
+
+    def _search(self, request: Request) -> Response:
+        """The search service behind a dynamic list: a page of entries as JSON, for the page's
+        script only (a call without its signature gets the WAF's 412)."""
+        number = int(request.arg("page", "1") or 1)
+        if request.arg("sign") != base64.b64encode(f"trs-{number}".encode()).decode():
+            return Response(b"<html><body>412 Precondition Failed</body></html>", status=412)
+        entries = self._listed()
+        pages = max(1, -(-len(entries) // self.per_page))
+        chosen = entries[(number - 1) * self.per_page : number * self.per_page]
+        items = [dict(zip(("href", "title", "date"), _shown(e), strict=True)) for e in chosen]
+        body = json.dumps({"page": number, "pages": pages, "items": items}, ensure_ascii=False)
+        return Response(body.encode("utf-8"), content_type="application/json; charset=utf-8")
 
     def _home(self) -> str:
         return (
@@ -159,15 +204,9 @@ class TrsSite:
             return NOT_FOUND
         items = []
         for i, entry in enumerate(entries[number * self.per_page : (number + 1) * self.per_page]):
-            if isinstance(entry, str):
-                href, title, date, interpretations = (
-                    "./draft/202101/t20210101_1.html",
-                    "（草稿）政府信息公开工作年度报告",
-                    "2021/01/01",
-                    "",
-                )
-            else:
-                href, title, date = entry.href, entry.title, entry.date.replace("-", "/")
+            href, title, date = _shown(entry)
+            interpretations = ""
+            if isinstance(entry, Article):
                 interpretations = INTERPRETATION.format(
                     href=f"../../jd/jd/{entry.href[2:]}", title=f"图解：{entry.title}"
                 ) + INTERPRETATION.format(
@@ -194,7 +233,12 @@ class TrsSite:
             if self.pager_with_records
             else f'createPageHTML({pages}, {number}, "index", "html")'
         )
-        text = text.replace('createPageHTML(20, 0, "index", "html")', pager)
+        if self.dynamic:
+            channel = self.column.strip("/").replace("/", "_")
+            script = DYNAMIC_PAGER.format(service=SEARCH, channel=channel).strip()
+            text = text.replace('createPageHTML(20, 0, "index", "html");', script)
+        else:
+            text = text.replace('createPageHTML(20, 0, "index", "html")', pager)
         text = _rename_column(text)
         return Response(text.encode("utf-8"))
 
@@ -233,6 +277,13 @@ class TrsSite:
         return Response(text.encode("utf-8"))
 
 
+def _shown(entry: Article | str) -> tuple[str, str, str]:
+    """An entry as a list shows it: link (relative to the column), title, date."""
+    if isinstance(entry, str):  # the draft robots.txt disallows
+        return "./draft/202101/t20210101_1.html", "（草稿）政府信息公开工作年度报告", "2021/01/01"
+    return entry.href, entry.title, entry.date.replace("-", "/")
+
+
 def _rename_column(text: str) -> str:
     text = text.replace(">通知</a></div>", f">{COLUMN_NAME}</a></div>")
     text = text.replace('content="通知"', f'content="{COLUMN_NAME}"')
@@ -241,7 +292,8 @@ def _rename_column(text: str) -> str:
 
 
 def sites() -> list[TrsSite]:
-    """Two TRS portals: the NDRC pager, and the five-argument pager other TRS sites draw."""
+    """Three TRS portals: the NDRC pager, the five-argument pager other TRS sites draw, and a
+    list whose later pages only its script draws (动静结合)."""
     return [
         TrsSite(
             "trs",
@@ -255,5 +307,12 @@ def sites() -> list[TrsSite]:
             per_page=2,
             pager_with_records=True,
             attached={"jingyuan-shimen-2021": "jingyuan-shimen-2021.docx"},
+        ),
+        TrsSite(
+            "trs-dynamic",
+            ["boai-xiaojing-2020", "shuyang-fgj-2023", "jinzhai-huashi-2020"],
+            column="/xxgk/ndbg/",
+            per_page=2,
+            dynamic=True,
         ),
     ]

@@ -64,6 +64,11 @@ FILED = {
         ("沭阳县发展和改革局", 2023),
         ("靖远县石门乡人民政府", 2021),
     },
+    "replica-trs-dynamic": {
+        ("博爱县孝敬镇人民政府", 2020),
+        ("沭阳县发展和改革局", 2023),
+        ("金寨县花石乡人民政府", 2020),
+    },
     "replica-vsb": {
         ("三江乡人民政府", 2020),
         ("博爱县孝敬镇人民政府", 2020),
@@ -119,12 +124,13 @@ def test_a_report_met_on_several_portals_is_one_report_with_the_real_cells(crawl
         assert cells == expected[(agency, year)], (agency, year)
 
 
-def test_only_the_script_drawn_list_was_rendered_and_by_a_real_chromium(crawl: tuple) -> None:
+def test_only_the_script_drawn_lists_were_rendered_and_by_a_real_chromium(crawl: tuple) -> None:
     conn, warc = crawl
     rendered = conn.execute(
         "select distinct portal from captures where role in ('rendered', 'resource')"
+        " order by portal"
     ).fetchall()
-    assert rendered == [("replica-scripted",)]
+    assert rendered == [("replica-scripted",), ("replica-trs-dynamic",)]
     agents = set()
     with warc.open("rb") as f:
         for record in ArchiveIterator(f):
@@ -159,6 +165,7 @@ def test_each_portal_has_its_health_recorded(crawl: tuple) -> None:
         "replica-scripted": "ok",
         "replica-trs": "degraded",  # robots.txt refuses a draft, dead links
         "replica-trs-records": "degraded",
+        "replica-trs-dynamic": "degraded",  # robots.txt refuses a draft, dead links
         "replica-vsb": "degraded",  # a withdrawn report's 404
     }
 

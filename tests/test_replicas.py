@@ -7,6 +7,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
+import scrapy
 
 from crawler.spiders.trs import pages
 from replicas.server import Running, serving
@@ -109,3 +110,51 @@ def test_trs_spider_asks_for_every_list_page_and_the_columns_own_articles_only()
         ("page", "202101/t20210131_1400034.html"),
         ("page", "202101/t20210130_1399999.html"),
     ]
+
+
+def test_trs_spider_renders_a_list_whose_script_pages_it_then_its_later_pages_only() -> None:
+    from scrapy.http import HtmlResponse
+
+    from crawler import registry
+    from crawler.spiders.trs import TrsSpider
+
+    site = TrsSite(
+        "trs-dynamic", ["shucheng-2020", "jinzhai-huashi-2020"], "/xxgk/ndbg/", 2, dynamic=True
+    )
+    (row,) = [p for p in registry.replicas() if p.replica == "trs-dynamic"]
+    spider = TrsSpider(portals=[registry.at_port(row, 8610)])
+    url = "http://127.0.0.1:8610/xxgk/ndbg/"
+    body = site.handle(Request("GET", "/xxgk/ndbg/")).body
+    static = HtmlResponse(url, body=body, request=scrapy.Request(url))
+    asked = [(r.meta["role"], r.url.removeprefix(url), r.dont_filter) for r in spider.parse(static)]
+    assert asked[0] == ("rendered", "", True)  # the same page again, in a browser
+    assert [a[:2] for a in asked[1:]] == [
+        ("page", "202101/t20210131_1400000.html"),
+        ("page", "draft/202101/t20210101_1.html"),
+    ]
+    # As the browser shows it once the script has drawn the pager (links to ?page=1..3).
+    drawn = static.text.replace(
+        '<div class="page">',
+        '<div class="page"><a href="?page=1">1</a><a href="?page=2">2</a><a href="?page=3">3</a>',
+    )
+    rendered = HtmlResponse(
+        url,
+        body=drawn.encode(),
+        encoding="utf-8",
+        request=scrapy.Request(url, meta={"playwright": True}),
+    )
+    later = [(r.meta["role"], r.url.removeprefix(url)) for r in spider.parse(rendered)]
+    assert [a for a in later if a[0] == "rendered"] == [
+        ("rendered", "?page=2"),
+        ("rendered", "?page=3"),
+    ]
+
+
+def test_trs_search_service_answers_only_the_pages_script() -> None:
+    site = TrsSite(
+        "trs-dynamic", ["shucheng-2020", "jinzhai-huashi-2020"], "/xxgk/ndbg/", 2, dynamic=True
+    )
+    unsigned = site.handle(Request("GET", "/search/column", {"page": ["2"]}))
+    signed = site.handle(Request("GET", "/search/column", {"page": ["2"], "sign": ["dHJzLTI="]}))
+    assert unsigned.status == 412 and signed.status == 200
+    assert site.handle(Request("GET", "/xxgk/ndbg/index_1.html")).status == 404  # no static page 2

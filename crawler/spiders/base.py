@@ -10,8 +10,9 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
+from scrapy_playwright.page import PageMethod
 
-from crawler.capture import record_failure
+from crawler.capture import Fetched, Recorder, decoded_headers, record_failure
 from crawler.polite import host_slot
 from crawler.registry import Portal
 
@@ -65,6 +66,47 @@ class PortalSpider(scrapy.Spider):
         # Named here, not only by HostSlotMiddleware: the scheduler queues by slot too.
         meta = {"role": role, "download_slot": host_slot(url), **kwargs.pop("meta", {})}
         return scrapy.Request(url, callback=callback, errback=self.failed, meta=meta, **kwargs)
+
+    def rendered(self, url: str, callback: Any, **kwargs: Any) -> scrapy.Request:
+        """A list page as a browser shows it, once its scripts have fetched what they fetch
+        (crawler/browser.py): the only requests that start a browser."""
+        meta = {
+            "playwright": True,
+            "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")],
+            "playwright_page_event_handlers": {"response": "browser_response"},
+            **kwargs.pop("meta", {}),
+        }
+        return self.request(url, "rendered", callback, meta=meta, **kwargs)
+
+    async def browser_response(self, response: Any) -> None:
+        """Every response the browser received for a rendered page, recorded raw; the
+        rendered DOM is recorded beside them by the capture middleware."""
+        try:
+            body = await response.body()
+        except Exception:  # a redirect or an aborted load has no body to give
+            body = b""
+        request = response.request
+        headers = await response.all_headers()
+        # Whose page asked for it: a script's call to another host belongs to the same portal.
+        page = response.url if request.resource_type == "document" else request.frame.url
+        portal = self.portal_of(page)
+        Recorder.of(self.crawler).record(
+            Fetched(
+                url=response.url,
+                final_url=response.url,
+                status=response.status,
+                headers=decoded_headers([(k.title(), v) for k, v in headers.items()]),
+                body=body,
+                method=request.method,
+                request_headers=[(k.title(), v) for k, v in (await request.all_headers()).items()],
+                request_body=request.post_data_buffer or b"",
+                role="list"
+                if request.resource_type in ("document", "xhr", "fetch")
+                else "resource",
+                referrer=None if page == response.url else page,
+            ),
+            portal.id if portal else None,
+        )
 
     def failed(self, failure: Any) -> None:
         record_failure(self, failure)

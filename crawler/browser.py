@@ -1,0 +1,50 @@
+"""A browser only for the pages that need one: every crawler may render a page through
+scrapy-playwright (a request with `meta["playwright"]`), but Playwright and Chromium start only
+when the first such page is asked for. A crawl of static portals never starts them.
+
+scrapy-playwright starts its Playwright driver when the engine starts, for every crawler that
+names its handler; and the engine waits for it (seconds, on a busy loop) before its first
+request. This handler defers that start to the first rendered page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from scrapy import Request
+from scrapy.http import Response
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+# What a rendered list never needs: fetching it would only load the server.
+_UNNEEDED = frozenset({"image", "stylesheet", "font", "media"})
+
+
+def unneeded(request: Any) -> bool:
+    """PLAYWRIGHT_ABORT_REQUEST: a rendered page's images, styles, fonts and media are not
+    fetched; its scripts and their calls are."""
+    return request.resource_type in _UNNEEDED
+
+
+class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
+    """scrapy-playwright's handler, its start deferred to the first rendered page; every other
+    request goes to Scrapy's own HTTP handler, as with the original."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self._started = False
+        self._start_lock = asyncio.Lock()
+
+    async def _maybe_launch_in_thread(self) -> None:
+        """Not at engine start."""
+
+    def _engine_started(self) -> Any:
+        """Not at engine start (older Scrapy)."""
+
+    async def _download_request(self, request: Request, spider: Any = None) -> Response:
+        if not self._started:
+            async with self._start_lock:
+                if not self._started:
+                    await self._launch()
+                    self._started = True
+        return await super()._download_request(request, spider)
