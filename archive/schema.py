@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import lru_cache
 
 from sqlite_utils import Database, Migrations
@@ -204,6 +206,12 @@ def m006_report_digest(db: Database) -> None:
     db.table("reports").add_column("digest", str)
 
 
+def report_digest(title: str | None, template: str | None, cells: dict) -> str:
+    """What a version is: the report's title and numbers (archive/store.py)."""
+    what = [title, template, sorted(cells.items())]
+    return hashlib.sha256(json.dumps(what, ensure_ascii=False).encode()).hexdigest()
+
+
 @migrations()
 def m007_run_portals(db: Database) -> None:
     """A crawl run's outcome per portal: what was fetched, what failed, what was filed, and the
@@ -214,6 +222,18 @@ def m007_run_portals(db: Database) -> None:
         " failures integer, reports integer, health text, reason text,"
         " primary key (run, portal)) without rowid"
     )
+
+
+@migrations()
+def m008_digests_of_older_reports(db: Database) -> None:
+    """Reports stored before m006 get their digest, so that a recrawl of the same report in
+    other bytes is not a new version of them."""
+    for report, title, template in db.execute(
+        "select id, title, template from reports where digest is null"
+    ).fetchall():
+        cells = dict(db.execute("select key, value from cells where report = ?", [report]))
+        digest = report_digest(title, template, cells)
+        db.execute("update reports set digest = ? where id = ?", [digest, report])
 
 
 def migrate(db: Database) -> None:

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from archive import search
 from archive.blobs import BlobStore
-from archive.schema import SECTIONS, migrate, wide_labels
+from archive.schema import SECTIONS, migrate, report_digest, wide_labels
 from extract.model import Report
 
 DEFAULT_DB = Path("data") / "archive.db"
@@ -365,8 +365,7 @@ def _digest(report: Report) -> str:
     """What a version is: the report's title and numbers. A page whose bytes changed around
     the same title and tables (a visit counter, a new menu, another portal's frame) is the same
     version; its capture is kept all the same."""
-    what = [report.title, report.template, sorted(report.cells.items())]
-    return hashlib.sha256(json.dumps(what, ensure_ascii=False).encode()).hexdigest()
+    return report_digest(report.title, report.template, report.cells)
 
 
 def _failure(report: Report) -> str | None:

@@ -57,11 +57,23 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
             return response
-        if wait is None:
-            tries = retry.meta.get("retry_times", 1)
-            wait = settings.getfloat("RETRY_BACKOFF_BASE", 2.0) * 2 ** (tries - 1)
-        await self._hold_host(request, wait)
+        await self._hold_host(request, self._backoff(retry) if wait is None else wait)
         return retry
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception
+    ) -> Request | None:
+        """A connection refused, reset or timed out: retried after the same backoff."""
+        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
+            return None
+        retry = self._retry(request, exception)
+        if retry is not None:
+            await self._hold_host(request, self._backoff(retry))
+        return retry
+
+    def _backoff(self, retry: Request) -> float:
+        base = self.crawler.settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
+        return base * 2 ** (retry.meta.get("retry_times", 1) - 1)
 
     async def _hold_host(self, request: Request, wait: float) -> None:
         """Sleep, with the host's download slot held back as long (no other request to it)."""

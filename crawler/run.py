@@ -65,7 +65,7 @@ def crawl(
     archive: Archive,
     run: str,
     warc: Path,
-    on_response: Callable[[Path], None] | None = None,
+    on_response: Callable[[str], None] | None = None,
     log_level: str = "WARNING",
     file_as_it_goes: bool = True,
 ) -> Crawled:
@@ -119,9 +119,9 @@ def crawl(
     return Crawled(run, warc, recorder.captures, recorder.failures)
 
 
-def _ticker(tick: Callable[[Path], None]) -> Callable[..., None]:
+def _ticker(tick: Callable[[str], None]) -> Callable[..., None]:
     def received(response: object, **_: object) -> None:
-        tick(Path(getattr(response, "url", "")))
+        tick(getattr(response, "url", ""))
 
     return received
 

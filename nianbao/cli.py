@@ -135,7 +135,7 @@ def crawl_with_progress(
 
     live = sys.stderr.isatty()
 
-    def fetched(url: Path) -> None:
+    def fetched(url: str) -> None:
         seen[0] += 1
         if live:
             click.echo(
@@ -189,7 +189,10 @@ def add(paths: tuple[Path, ...], db_path: Path, timeout: int) -> None:
     with (
         archive_errors(db_path),
         click.progressbar(
-            files, label="adding", file=sys.stderr, item_show_func=lambda p: p.name if p else ""
+            files,
+            label="adding",
+            file=sys.stderr,
+            item_show_func=lambda p: Path(p).name if p else "",
         ) as bar,
     ):
         tally = ingest.add(archive, files, timeout, tick=lambda p: bar.update(1, p))

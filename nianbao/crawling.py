@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import urllib.parse
 import urllib.request
+import urllib.robotparser
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ def portal_for_url(url: str, platform: str | None) -> Portal:
     """A portal the registry does not hold, from its column's URL; its platform detected from
     the page when not given."""
     if platform is None:
+        if not robots_allow(url):
+            raise KeyError(f"{url}: the site's robots.txt forbids it to {settings.BOT_NAME}")
         request = urllib.request.Request(url, headers={"User-Agent": settings.USER_AGENT})
         with urllib.request.urlopen(request, timeout=30) as response:
             page = response.read(2_000_000).decode("utf-8", "replace")
@@ -67,6 +70,21 @@ def portal_for_url(url: str, platform: str | None) -> Portal:
         delay=settings.DOWNLOAD_DELAY,
         notes="crawled from its URL (nianbao crawl --url)",
     )
+
+
+def robots_allow(url: str) -> bool:
+    """Whether the site's robots.txt lets our user agent fetch the URL, as the crawl would ask
+    (a missing or unreachable robots.txt allows all, as in Scrapy)."""
+    robots_url = urllib.parse.urljoin(url, "/robots.txt")
+    request = urllib.request.Request(robots_url, headers={"User-Agent": settings.USER_AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            text = response.read(500_000).decode("utf-8", "replace")
+    except OSError:  # 404 and friends, refused, timed out
+        return True
+    rules = urllib.robotparser.RobotFileParser(robots_url)
+    rules.parse(text.splitlines())
+    return rules.can_fetch(settings.USER_AGENT, url)
 
 
 def crawl_and_file(

@@ -17,7 +17,7 @@ from extract.sniff import sniff
 from extract.version import extractor_version
 from nianbao.batch import Result, extract_bytes
 
-Tick = Callable[[Path], None]
+Tick = Callable[[str], None]  # a document filed or fetched: its path or URL
 
 
 @dataclass
@@ -49,7 +49,7 @@ def add(
     tally = Tally()
     run = archive.start_run("add", extractor_version())
     for path in paths:
-        tick(path)
+        tick(str(path))
         try:
             data = path.read_bytes()
         except OSError as e:
@@ -71,7 +71,7 @@ def reprocess(
     tally = Tally()
     run = archive.start_run("reprocess", extractor_version())
     for row in list(archive.captures()):
-        tick(Path(row["url"]))
+        tick(row["url"])
         try:
             data = archive.read(row["id"])
         except BlobError as e:
@@ -168,7 +168,7 @@ def extract_run(
         )
     )
     for row in rows:
-        tick(Path(row["url"]))
+        tick(row["url"])
         try:
             data = archive.read(row["id"])
         except BlobError as e:

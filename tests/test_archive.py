@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from archive import search
 from archive.blobs import BlobError, BlobStore
-from archive.schema import migrations, wide_labels
+from archive.schema import m008_digests_of_older_reports, migrations, wide_labels
 from archive.store import Archive
 from nianbao import ingest
 from tests.conftest import FIXTURES
@@ -96,6 +96,16 @@ def test_the_same_report_in_other_bytes_is_the_same_version_with_its_capture_kep
     captures = {c["url"].rsplit("/", 1)[1]: c for c in archive.db.table("captures").rows}
     assert report["id"].endswith("-2020-v1") and report["capture"] == captures[SEED.name]["id"]
     assert captures["repost.txt"]["extracted"] == report["id"]
+
+
+def test_a_report_stored_before_digests_gets_the_digest_it_would_get_now(
+    archive: Archive,
+) -> None:
+    ingest.add(archive, [SEED, SHUYANG], timeout=30)
+    now = dict(archive.db.execute("select id, digest from reports"))
+    archive.db.execute("update reports set digest = null")
+    m008_digests_of_older_reports(archive.db)
+    assert dict(archive.db.execute("select id, digest from reports")) == now
 
 
 def test_a_document_without_a_report_is_stored_with_its_reason(

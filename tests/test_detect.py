@@ -73,3 +73,20 @@ def test_crawl_by_url_detects_the_platform_and_files_the_reports(tmp_path: Path)
     assert conn.execute("select platform, replica from portals").fetchall() == [("trs", 0)]
     filed = conn.execute("select agency_name from reports order by agency_name").fetchall()
     assert filed == [("舒城县人民政府",), ("金寨县花石乡人民政府",)]
+
+
+def test_crawl_by_url_asks_robots_txt_before_it_looks_at_the_page(tmp_path: Path) -> None:
+    site = TrsSite("trs", ["shucheng-2020"])  # its robots.txt disallows the draft folder
+    with serving([site]) as (running,):
+        done = subprocess.run(
+            [
+                *(sys.executable, "-m", "nianbao", "crawl", "--url"),
+                running.url + site.column + "draft/",
+                *("--db", str(tmp_path / "a.db"), "--warc-dir", str(tmp_path)),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode != 0
+    assert "robots.txt forbids it to nianbao" in done.stderr

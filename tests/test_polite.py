@@ -3,10 +3,13 @@ failures back off."""
 
 from __future__ import annotations
 
+import itertools
+import socketserver
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -91,3 +94,47 @@ def test_a_503_with_retry_after_is_retried_only_after_the_wait(tmp_path: Path) -
     # Whole seconds: 4 s asked, ≥ 3 s seen; the backoff alone (2 s) or AutoThrottle's start
     # delay (2 s) would not make it.
     assert waited.total_seconds() >= 3
+
+
+class HangsUp(socketserver.BaseRequestHandler):
+    """Hangs up on its first three visitors without a word; answers the rest."""
+
+    seen: list[float]
+
+    def handle(self) -> None:
+        self.seen.append(time.monotonic())
+        if len(self.seen) <= 3:
+            return  # the connection closes unanswered
+        self.request.recv(65536)
+        page = "<html><body><p>首页</p></body></html>".encode()
+        self.request.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nConnection: close\r\n"
+            + f"Content-Length: {len(page)}\r\n\r\n".encode()
+            + page
+        )
+
+
+@pytest.mark.slow
+def test_a_connection_hung_up_on_is_retried_after_a_growing_backoff(tmp_path: Path) -> None:
+    HangsUp.seen = []
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), HangsUp)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        done = subprocess.run(
+            [
+                *(sys.executable, "-m", "nianbao", "crawl", "--url", url, "--platform", "generic"),
+                *("--db", str(tmp_path / "a.db"), "--warc-dir", str(tmp_path)),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 0, done.stderr
+    gaps = [b - a for a, b in itertools.pairwise(HangsUp.seen[:4])]
+    # robots.txt, hung up on three times: retried after 2 s, then 4 s (the politeness delay
+    # alone, 2 s, would not make the second gap)
+    assert len(gaps) == 3 and gaps[1] >= 1.8 and gaps[2] >= 3.6
