@@ -57,6 +57,7 @@ class Fetched:
     protocol: str = "HTTP/1.1"
     role: str | None = None
     referrer: str | None = None
+    error: str | None = None  # why a response that came is still a failure
 
 
 class Recorder:
@@ -84,7 +85,9 @@ class Recorder:
             _RECORDERS[run] = cls(Path(s["NIANBAO_DB"]), run, Path(s["NIANBAO_WARC"]), filer)
         return _RECORDERS[run]
 
-    def response(self, request: Request, response: Response, portal: str | None) -> str:
+    def response(
+        self, request: Request, response: Response, portal: str | None, site: Any = None
+    ) -> str:
         headers = _pairs(response.headers)
         if request.meta.get("playwright"):  # the rendered DOM: not the bytes those headers sent
             headers = decoded_headers(headers)
@@ -101,6 +104,7 @@ class Recorder:
                 protocol=response.protocol or "HTTP/1.1",
                 role=_role(request),
                 referrer=request.meta.get("referrer"),
+                error=_bad_redirect(request, response, site),
             ),
             portal,
         )
@@ -122,7 +126,8 @@ class Recorder:
                 headers=headers,
                 content_type=headers.get("Content-Type"),
                 portal=portal,
-                error=None if fetched.status < 400 else f"HTTP {fetched.status}",
+                error=fetched.error
+                or (f"HTTP {fetched.status}" if fetched.status >= 400 else None),
                 role=fetched.role,
                 method=fetched.method,
                 referrer=fetched.referrer,
@@ -211,9 +216,8 @@ class CaptureMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        Recorder.of(self.crawler).response(
-            request, response, portal_id(self.crawler.spider, request)
-        )
+        spider = self.crawler.spider
+        Recorder.of(self.crawler).response(request, response, portal_id(spider, request), spider)
         return response
 
 
@@ -234,6 +238,21 @@ def portal_id(spider: Any, request: Request) -> str | None:
     finder = getattr(spider, "portal_of", None)
     portal = finder(request.url, request.meta) if finder else None
     return portal.id if portal else None
+
+
+def _bad_redirect(request: Request, response: Response, site: Any) -> str | None:
+    """A redirect that will not be followed, and why: back to where it came from (a loop,
+    which Scrapy drops unseen as a duplicate) or off the portal's site."""
+    location = response.headers.get("Location")
+    if not 300 <= response.status < 400 or not location:
+        return None
+    target = urllib.parse.urljoin(request.url, location.decode("latin-1"))
+    if target == request.url or target in request.meta.get("redirect_urls", []):
+        return f"redirect loop: back to {target}"
+    same_site = getattr(site, "same_site", None)
+    if same_site and not same_site(target):
+        return f"off-site redirect to {target}, not followed"
+    return None
 
 
 def _decoded(body: bytes, encoding: str) -> bytes:

@@ -25,18 +25,25 @@ def read(data: bytes) -> Document:
         count = len(pdf)
         if count > MAX_PAGES:
             raise Unreadable(f"the PDF has {count} pages, over the {MAX_PAGES}-page limit")
-        pages = []
+        pages, damaged = [], []
         for i in range(count):
-            page = pdf[i]
-            textpage = page.get_textpage()
-            pages.append(textpage.get_text_bounded())
-            textpage.close()
-            page.close()
+            try:
+                page = pdf[i]
+                textpage = page.get_textpage()
+                pages.append(textpage.get_text_bounded())
+                textpage.close()
+                page.close()
+            except pypdfium2.PdfiumError:  # a damaged page: the others are still read
+                damaged.append(str(i + 1))
     finally:
         pdf.close()
+    if damaged and not pages:
+        raise Unreadable(f"none of the PDF's {count} pages can be read: it is damaged")
     layer = "\n".join(pages)
     if not layer.strip():
         raise Unreadable("the PDF has no text layer (a scan); OCR is not read yet")
     doc = text.read(layer.replace("\r\n", "\n"))
     doc.format = "pdf"
+    if damaged:
+        doc.meta["truncated"] = f"PDF page {', '.join(damaged)} of {count} could not be read"
     return doc
