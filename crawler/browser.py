@@ -10,8 +10,10 @@ request. This handler defers that start to the first rendered page.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from scrapy import Request
 from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
@@ -24,6 +26,17 @@ def unneeded(request: Any) -> bool:
     """PLAYWRIGHT_ABORT_REQUEST: a rendered page's images, styles, fonts and media are not
     fetched; its scripts and their calls are."""
     return request.resource_type in _UNNEEDED
+
+
+# How long a rendered page may keep fetching before its DOM is taken as drawn.
+SETTLE_MS = 10_000
+
+
+async def settled(page: Any) -> None:
+    """A page method: wait until the page's scripts stop fetching; a page that never stops (a
+    counter that polls) is taken as it is drawn by then, not lost."""
+    with contextlib.suppress(PlaywrightTimeoutError):
+        await page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
 
 
 class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):

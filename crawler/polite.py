@@ -34,12 +34,13 @@ def host_slot(url: str) -> str:
 
 
 class HostSlotMiddleware:
-    """Every request waits in its server's slot, the ones Scrapy makes itself (robots.txt)
-    too; Scrapy's default, the host name alone, would queue 127.0.0.1's replicas as one. The
-    spiders name the slot when they make a request, for the scheduler's queues."""
+    """Every request waits in its server's slot: the ones Scrapy makes itself (robots.txt), and
+    a redirect to another server (whose copied meta names the first). Scrapy's default, the host
+    name alone, would queue 127.0.0.1's replicas as one. The spiders name the slot when they
+    make a request, for the scheduler's queues."""
 
     def process_request(self, request: Request) -> None:
-        request.meta.setdefault("download_slot", host_slot(request.url))
+        request.meta["download_slot"] = host_slot(request.url)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from archive.publish import export as exporting
+from archive.publish.serve import Unsettled
 from archive.publish.serve import command as serve_command
 from archive.store import DEFAULT_DB, Archive
 from nianbao import batch, ingest
@@ -121,7 +122,7 @@ def demo(db_path: Path, timeout: int, serve: bool, port: int) -> None:
     report_outcome(outcome)
     if serve:
         click.echo(f"serving {db_path} at http://127.0.0.1:{port}/ (Ctrl-C stops)")
-        os.execv(sys.executable, serve_command(db_path, "127.0.0.1", port))
+        serve_archive(db_path, "127.0.0.1", port)
 
 
 def crawl_with_progress(
@@ -305,7 +306,16 @@ def serve(db_path: Path, host: str, port: int) -> None:
     if not db_path.exists():
         raise click.ClickException(f"no archive at {db_path}: `nianbao add` or `nianbao run` first")
     open_archive(db_path)  # migrate an older archive before it is served read-only
-    os.execv(sys.executable, serve_command(db_path, host, port))
+    serve_archive(db_path, host, port)
+
+
+def serve_archive(db_path: Path, host: str, port: int) -> None:
+    """This process becomes Datasette over the archive."""
+    try:
+        args = serve_command(db_path, host, port)
+    except Unsettled as e:
+        raise click.ClickException(str(e)) from e
+    os.execv(sys.executable, args)
 
 
 @cli.command()

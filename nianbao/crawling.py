@@ -6,11 +6,12 @@ from __future__ import annotations
 import hashlib
 import urllib.parse
 import urllib.request
-import urllib.robotparser
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from protego import Protego
 
 from archive.store import Archive
 from crawler import registry, settings
@@ -82,9 +83,7 @@ def robots_allow(url: str) -> bool:
             text = response.read(500_000).decode("utf-8", "replace")
     except OSError:  # 404 and friends, refused, timed out
         return True
-    rules = urllib.robotparser.RobotFileParser(robots_url)
-    rules.parse(text.splitlines())
-    return rules.can_fetch(settings.USER_AGENT, url)
+    return bool(Protego.parse(text).can_fetch(url, settings.USER_AGENT))
 
 
 def crawl_and_file(

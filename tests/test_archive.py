@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from sqlite_utils import Database
 
 from archive import search
 from archive.blobs import BlobError, BlobStore
+from archive.publish.serve import Unsettled, settle
 from archive.schema import m008_digests_of_older_reports, migrations, wide_labels
 from archive.store import Archive
 from nianbao import ingest
@@ -217,3 +219,18 @@ def test_a_full_disk_leaves_nothing_half_written(archive: Archive) -> None:
     after = counts(archive)
     assert after["reports"] == before["reports"] and after["cells"] == before["cells"]
     assert archive.db.execute("select count(*) from report_texts").fetchone()[0] == 1
+
+
+def test_an_archive_being_written_is_not_served_half_settled(archive: Archive) -> None:
+    ingest.add(archive, [SEED], timeout=30)
+    reader = sqlite3.connect(archive.path)
+    reader.execute("begin")
+    reader.execute("select count(*) from reports").fetchone()  # a reader holds its snapshot
+    archive.db.execute("insert into runs (id, kind) values ('later', 'crawl')")
+    archive.db.conn.commit()  # a commit the file cannot take while the snapshot is held
+    with pytest.raises(Unsettled, match="is being written"):
+        settle(archive.path)
+    reader.rollback()
+    settle(archive.path)  # once the reader is done, every commit is in the file
+    immutable = sqlite3.connect(f"file:{archive.path}?immutable=1", uri=True)
+    assert immutable.execute("select count(*) from runs where id = 'later'").fetchone() == (1,)

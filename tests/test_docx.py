@@ -127,3 +127,68 @@ def test_a_damaged_docx_says_it_cannot_be_opened() -> None:
             dst.writestr(info, data[:20] if info.filename == "word/document.xml" else data)
     with pytest.raises(Unreadable, match="cannot be opened"):
         reader.read(package.getvalue())
+
+
+def test_rows_and_cells_inside_content_controls_are_read() -> None:
+    row = tr(tc("收到申请数"), tc("12"))
+    body = f"<w:tbl>{tr(tc('项目'), tc('数量'))}<w:sdt><w:sdtContent>{row}</w:sdtContent></w:sdt>"
+    body += "<w:customXml>" + tr(tc("办结"), tc("11")) + "</w:customXml></w:tbl>"
+    assert tables(word(body)) == [[["项目", "数量"], ["收到申请数", "12"], ["办结", "11"]]]
+
+
+def test_a_row_that_starts_later_keeps_its_cells_under_their_columns() -> None:
+    first = tr(tc("项目"), tc("合计", merge="restart"), tc("甲"))
+    later = f"<w:tr><w:trPr><w:gridBefore w:val='1'/></w:trPr>{tc('', merge='')}{tc('乙')}</w:tr>"
+    assert tables(word(f"<w:tbl>{first}{later}</w:tbl>")) == [
+        [["项目", "合计", "甲"], ["合计", "乙"]]
+    ]
+
+
+def test_hidden_and_moved_away_text_is_not_read() -> None:
+    body = (
+        "<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t></w:r><w:r><w:t>可见</w:t></w:r>"
+        "<w:moveFrom><w:r><w:t>搬走的</w:t></w:r></w:moveFrom></w:p>"
+        "<w:p><w:moveTo><w:r><w:t>搬来的</w:t></w:r></w:moveTo></w:p>"
+    )
+    assert texts(word(body)) == ["可见", "搬来的"]
+
+
+def test_content_in_alternate_content_at_body_level_is_read_once() -> None:
+    body = (
+        f"<mc:AlternateContent><mc:Choice Requires='w14'>{p('新式')}</mc:Choice>"
+        f"<mc:Fallback>{p('旧式')}</mc:Fallback></mc:AlternateContent>"
+    )
+    assert texts(word(body)) == ["新式"]
+
+
+def test_a_member_that_inflates_past_the_limit_is_stopped_early(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reader, "MAX_UNZIPPED", 3_000_000)
+    monkeypatch.setattr(reader, "_CHUNK", 64 * 1024)
+    package = BytesIO()
+    with (
+        zipfile.ZipFile(BytesIO(word(p("x")))) as src,
+        zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+        dst.writestr("word/media/bomb.bin", b"\0" * 4_000_000)  # declared honestly: refused
+    with pytest.raises(Unreadable, match="limit"):
+        reader.read(package.getvalue())
+
+
+def test_a_member_that_lies_about_its_size_is_refused_before_it_is_inflated() -> None:
+    package = BytesIO()
+    with (
+        zipfile.ZipFile(BytesIO(word(p("x")))) as src,
+        zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+        dst.writestr("word/media/bomb.bin", b"\0" * 50_000_000)
+    data = bytearray(package.getvalue())
+    entry = data.rindex(b"PK\x01\x02")  # the last central entry: the bomb's
+    data[entry + 24 : entry + 28] = (1000).to_bytes(4, "little")  # it says it inflates to 1 kB
+    with pytest.raises(Unreadable, match="not a readable zip"):
+        reader.read(bytes(data))

@@ -27,13 +27,14 @@ def test_retry_after_is_read_in_seconds_or_as_a_date() -> None:
     assert retry_after("soon", now=0) is None and retry_after(None, now=0) is None
 
 
-def test_every_request_waits_in_its_servers_slot_robots_txt_too() -> None:
+def test_every_request_waits_in_its_servers_slot_robots_txt_and_redirects_too() -> None:
     robots = ScrapyRequest("http://127.0.0.1:8001/robots.txt")  # as Scrapy makes it: no slot
-    named = ScrapyRequest("http://127.0.0.1:8002/a.html", meta={"download_slot": "kept"})
-    for request in (robots, named):
+    # a redirect to another server: Scrapy copies the first request's meta, its slot too
+    moved = ScrapyRequest("http://127.0.0.1:8002/a.html", meta={"download_slot": "127.0.0.1:8001"})
+    for request in (robots, moved):
         HostSlotMiddleware().process_request(request)
     assert robots.meta["download_slot"] == "127.0.0.1:8001"
-    assert named.meta["download_slot"] == "kept"
+    assert moved.meta["download_slot"] == "127.0.0.1:8002"
 
 
 class Busy:

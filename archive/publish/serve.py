@@ -28,11 +28,23 @@ def metadata_for(db: Path) -> dict:
     return meta
 
 
+class Unsettled(Exception):
+    """The archive is being written: what Datasette would read of it is not whole."""
+
+
 def settle(db: Path) -> None:
     """Every commit moved from the write-ahead log into the database file: Datasette opens it
-    immutable, reading that file alone."""
-    with sqlite3.connect(db) as conn:
-        conn.execute("pragma wal_checkpoint(truncate)")
+    immutable, reading that file alone. While a crawl writes, that cannot be done."""
+    conn = sqlite3.connect(db, timeout=2)
+    try:
+        busy, log, moved = conn.execute("pragma wal_checkpoint(truncate)").fetchone()
+    finally:
+        conn.close()
+    if busy or log != moved:
+        raise Unsettled(
+            f"{db} is being written ({max(log - moved, 0)} pages of its log not yet in the file):"
+            " serve it when the crawl or load ends"
+        )
 
 
 def command(db: Path, host: str, port: int) -> list[str]:

@@ -12,6 +12,7 @@ import scrapy
 from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
+from crawler.browser import settled
 from crawler.capture import Fetched, Recorder, decoded_headers, record_failure
 from crawler.polite import host_slot
 from crawler.registry import Portal
@@ -72,7 +73,7 @@ class PortalSpider(scrapy.Spider):
         (crawler/browser.py): the only requests that start a browser."""
         meta = {
             "playwright": True,
-            "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")],
+            "playwright_page_methods": [PageMethod(settled)],
             "playwright_page_event_handlers": {"response": "browser_response"},
             **kwargs.pop("meta", {}),
         }

@@ -26,11 +26,27 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 MAX_UNZIPPED = 256 * 1024 * 1024
 # Tables in tables in tables: past this depth the rest of the branch is not read.
 _MAX_DEPTH = 8
-# What does not print: deleted revisions, field codes, the fallback copy of a drawing.
-_UNPRINTED = frozenset({f"{_W}delText", f"{_W}instrText", f"{_MC}Fallback"})
-# Containers whose children are body content (content controls, custom XML, revisions).
+# Members are inflated this much at a time, so that a member lying about its size costs no
+# more than this before the limit stops it.
+_CHUNK = 1024 * 1024
+# What does not print: deleted and moved-away revisions, field codes, the fallback copy of a
+# drawing.
+_UNPRINTED = frozenset(
+    {f"{_W}delText", f"{_W}instrText", f"{_W}moveFrom", f"{_W}del", f"{_MC}Fallback"}
+)
+# Containers whose children are body content (content controls, custom XML, revisions, the
+# drawing-capable copy of alternate content).
 _WRAPPERS = frozenset(
-    {f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}ins", f"{_W}smartTag"}
+    {
+        f"{_W}sdt",
+        f"{_W}sdtContent",
+        f"{_W}customXml",
+        f"{_W}ins",
+        f"{_W}moveTo",
+        f"{_W}smartTag",
+        f"{_MC}AlternateContent",
+        f"{_MC}Choice",
+    }
 )
 
 
@@ -45,13 +61,27 @@ def read(data: bytes) -> Document:
 
 
 def _check_zip(data: bytes) -> None:
+    """Every member inflated, a chunk at a time, before python-docx reads any: a zip bomb
+    (a member that inflates past what it declares, or past the limit) stops within a chunk of
+    the limit, not after zipfile has inflated a gigabyte in one call."""
+    size = 0
     try:
         with zipfile.ZipFile(BytesIO(data)) as package:
-            size = sum(info.file_size for info in package.infolist())
+            declared = sum(info.file_size for info in package.infolist())
+            if declared > MAX_UNZIPPED:
+                raise Unreadable(
+                    f"the DOCX unzips to {declared} bytes, over the {MAX_UNZIPPED}-byte limit"
+                )
+            for info in package.infolist():
+                with package.open(info) as member:
+                    while chunk := member.read(_CHUNK):
+                        size += len(chunk)
+                        if size > MAX_UNZIPPED:
+                            raise Unreadable(f"the DOCX unzips past the {MAX_UNZIPPED}-byte limit")
+    except Unreadable:
+        raise
     except Exception as e:  # a damaged zip raises whatever its damage makes zipfile raise
         raise Unreadable(f"the DOCX is not a readable zip ({type(e).__name__}: {e})") from None
-    if size > MAX_UNZIPPED:
-        raise Unreadable(f"the DOCX unzips to {size} bytes, over the {MAX_UNZIPPED}-byte limit")
 
 
 def _walk(el: etree._Element, depth: int) -> Iterator[str | RawTable]:
@@ -64,8 +94,8 @@ def _walk(el: etree._Element, depth: int) -> Iterator[str | RawTable]:
             if depth >= _MAX_DEPTH:
                 continue
             if _has_table(child):  # a layout table: its cells are read as they come
-                for cell in child.iter(f"{_W}tc"):
-                    if cell.getparent().getparent() is child:  # this table's own cells
+                for row in _rows(child):
+                    for cell in _cells(row):
                         yield from _walk(cell, depth + 1)
             else:
                 yield _table(child)
@@ -85,6 +115,8 @@ def _paragraph(p: etree._Element, depth: int) -> Iterator[str | RawTable]:
         elif tag == f"{_W}txbxContent":
             boxes.append(el)
             walker.skip_subtree()
+        elif tag == f"{_W}r" and el.find(f"{_W}rPr/{_W}vanish") is not None:
+            walker.skip_subtree()  # hidden text
         elif tag == f"{_W}t":
             lines[-1] += el.text or ""
         elif tag in (f"{_W}tab", f"{_W}ptab"):
@@ -110,7 +142,7 @@ _Cell = tuple[int, int, etree._Element, str | None]
 def _table(tbl: etree._Element) -> RawTable:
     """Cells with their spans; a cell `vMerge` continues is covered by the one above."""
     grid: list[list[_Cell]] = []
-    for tr in tbl.iterchildren(f"{_W}tr"):
+    for tr in _rows(tbl):
         column = _int(tr.find(f"{_W}trPr/{_W}gridBefore"), 0)
         row = []
         for tc in _cells(tr):
@@ -134,7 +166,17 @@ def _table(tbl: etree._Element) -> RawTable:
             table.rows.append(r)
             table.texts.append("\n".join(_cell_lines(tc)))
             table.spans.append((rowspan, span))
+            table.columns.append(column)
     return table
+
+
+def _rows(tbl: etree._Element) -> Iterator[etree._Element]:
+    """A table's rows, those inside content controls (a repeating section) too."""
+    for child in tbl.iterchildren():
+        if child.tag == f"{_W}tr":
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _rows(child)
 
 
 def _cells(tr: etree._Element) -> Iterator[etree._Element]:

@@ -15,11 +15,13 @@ _SEPARATOR = "\x1f"
 
 @dataclass
 class RawTable:
-    """A leaf table as walked: each cell's row, text as printed, rowspan and colspan."""
+    """A leaf table as walked: each cell's row, text as printed, rowspan and colspan; and its
+    first grid column where the format says (DOCX), else where the cells before it end."""
 
     rows: list[int] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
+    columns: list[int] = field(default_factory=list)
 
 
 def blocks_of(walked: list[str | RawTable]) -> list[Block]:
@@ -49,10 +51,14 @@ def resolve(raw: RawTable, texts: list[str]) -> Table:
     stays in its own cell (copied, it would count twice)."""
     grid: dict[int, dict[int, str | None]] = {}
     last_row, c = -1, 0
-    for r, text, (rowspan, colspan) in zip(raw.rows, texts, raw.spans, strict=True):
+    columns = raw.columns or [0] * len(raw.rows)
+    for r, text, (rowspan, colspan), column in zip(
+        raw.rows, texts, raw.spans, columns, strict=True
+    ):
         row = grid.setdefault(r, {})
         if r != last_row:
             last_row, c = r, 0
+        c = max(c, column)
         while c in row:
             c += 1
         copy = text if text and not is_value(text) else None
