@@ -21,6 +21,10 @@ from crawler.registry import Portal
 ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar)(?:$|[?#])", re.I)
 # Titles of annual reports on disclosure portals.
 REPORT_TITLE = re.compile(r"年度?报告|年报")
+# What a server is asked first: the column's list pages (each finds more of the column), then
+# report pages, then their attachments. Scrapy's queues are otherwise last in, first out, and a
+# list page would wait behind every report its predecessor listed.
+_PRIORITY = {"list": 2, "rendered": 2, "page": 1, "attachment": 0}
 # The date a list prints beside each entry.
 DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
@@ -66,6 +70,7 @@ class PortalSpider(scrapy.Spider):
     def request(self, url: str, role: str, callback: Any = None, **kwargs: Any) -> scrapy.Request:
         # Named here, not only by HostSlotMiddleware: the scheduler queues by slot too.
         meta = {"role": role, "download_slot": host_slot(url), **kwargs.pop("meta", {})}
+        kwargs.setdefault("priority", _PRIORITY.get(role, 0))
         return scrapy.Request(url, callback=callback, errback=self.failed, meta=meta, **kwargs)
 
     def rendered(self, url: str, callback: Any, **kwargs: Any) -> scrapy.Request:
