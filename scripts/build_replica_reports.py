@@ -34,6 +34,7 @@ from typing import Any
 
 import docx
 import lxml.html
+import openpyxl
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -47,6 +48,8 @@ OUT = ROOT / "replicas" / "data"
 FORMATS = ROOT / "tests" / "fixtures" / "formats"
 # The reports the replica portals publish as a DOCX attachment rather than on the page.
 ATTACHED_DOCX = {"jingyuan-shimen-2021", "sanjiang-2020"}
+# The office formats every report is rendered in, beside its HTML.
+OFFICE = ("docx", "xlsx")
 RENDERER = ROOT / "tests" / "fixtures" / "html" / "build.py"
 
 # slug -> the real report (repo path); its expected JSON sits in expected/<stem>.json beside it.
@@ -307,6 +310,68 @@ def _word_table(doc: Any, table: Any) -> None:
                 target.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
+def workbook(expected: dict[str, Any], prose: Prose, sign_date: dt.date) -> bytes:
+    """The same report as a workbook some agencies attach: one sheet, the prose a line a row
+    in column A, each official table placed on the grid with its merged cells, figures typed
+    as numbers (a blank stays blank)."""
+    units = {k: v for k, v in expected["units"].items() if v}
+    cells = expected["cells"]
+    tables = R.build_tables(expected["template"], cells, R.make_formatter(units))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "年报"
+    stamp = dt.datetime(sign_date.year, sign_date.month, sign_date.day)
+    book.properties.created = book.properties.modified = stamp
+    book.properties.creator = book.properties.lastModifiedBy = expected["agency"]
+    row = 1
+
+    def line(text: str) -> None:
+        nonlocal row
+        sheet.cell(row, 1, text)
+        row += 1
+
+    line(expected["title"])
+    for text in prose.before:
+        line(text)
+    sections = {"二": "proactive", "三": "applications", "四": "review_litigation"}
+    for sec, name in sections.items():
+        line(prose.headings[sec])
+        if not any(v is not None for k, v in cells.items() if k.startswith(name + ".")):
+            continue
+        table = tables[sec]
+        for r, (cells_row, starts) in enumerate(
+            zip(table.rows, R.positions(table.rows), strict=True)
+        ):
+            for c, cell in zip(starts, cells_row.cells, strict=True):
+                sheet.cell(row + r, c + 1, _typed(cell.text) if cell.value else cell.text)
+                if cell.rowspan > 1 or cell.colspan > 1:
+                    sheet.merge_cells(
+                        start_row=row + r,
+                        start_column=c + 1,
+                        end_row=row + r + cell.rowspan - 1,
+                        end_column=c + cell.colspan,
+                    )
+        row += len(table.rows) + 1  # a blank row after the table
+    for text in prose.after:
+        line(text)
+    line(expected["agency"])
+    line(f"{sign_date.year}年{sign_date.month}月{sign_date.day}日")
+    out = BytesIO()
+    book.save(out)
+    return _reproducible(out.getvalue())
+
+
+def _typed(text: str) -> int | float | str | None:
+    """A figure as typed into a spreadsheet: a number when it is one."""
+    if not text.strip():
+        return None
+    try:
+        number = float(text.replace(",", ""))
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() else number
+
+
 def _reproducible(package: bytes) -> bytes:
     """The same zip with every entry dated 1980-01-01: reruns give the same bytes."""
     out = BytesIO()
@@ -314,7 +379,12 @@ def _reproducible(package: bytes) -> bytes:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info))
+            data = src.read(info)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time it saved
+                created = re.search(rb"<dcterms:created[^>]*>([^<]*)", data)
+                if created:
+                    data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + created[1], data)
+            dst.writestr(fixed, data)
     return out.getvalue()
 
 
@@ -355,6 +425,7 @@ def build() -> list[dict[str, Any]]:
         (OUT / "reports" / f"{slug}.html").write_text(body, encoding="utf-8")
         word = word_document(expected, prose, date, split=len(entries) % 2 == 1)
         (FORMATS / f"{slug}.docx").write_bytes(word)
+        (FORMATS / f"{slug}.xlsx").write_bytes(workbook(expected, prose, date))
         if slug in ATTACHED_DOCX:
             (OUT / "attachments" / f"{slug}.docx").write_bytes(word)
         region = expected.get("region") or {}
@@ -379,10 +450,9 @@ def build() -> list[dict[str, Any]]:
 def check(entry: dict[str, Any]) -> bool:
     """Extract the wrapped fragment and compare it as tests/test_golden.py does."""
     body = (OUT / "reports" / f"{entry['slug']}.html").read_text(encoding="utf-8")
-    word = (FORMATS / f"{entry['slug']}.docx").read_bytes()
-    return compare(entry, "html", page(entry["title"], body).encode("utf-8")) & compare(
-        entry, "docx", word
-    )
+    html_ok = compare(entry, "html", page(entry["title"], body).encode("utf-8"))
+    formats = [compare(entry, k, (FORMATS / f"{entry['slug']}.{k}").read_bytes()) for k in OFFICE]
+    return html_ok and all(formats)
 
 
 def compare(entry: dict[str, Any], kind: str, data: bytes) -> bool:
@@ -413,8 +483,9 @@ def main() -> int:
     ok = [check(e) for e in entries]
     listed = [e for e, good in zip(entries, ok, strict=True) if good]  # a mismatch stays out
     index = {  # each rendered file → its real report's expected extraction (tests/conftest.py)
-        f"{e['slug']}.docx": str(expected_path(ROOT / e["source"]).relative_to(FORMATS.parent))
+        f"{e['slug']}.{kind}": str(expected_path(ROOT / e["source"]).relative_to(FORMATS.parent))
         for e in listed
+        for kind in OFFICE
     }
     (FORMATS / "index.json").write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
     (OUT / "reports.json").write_text(

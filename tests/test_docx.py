@@ -13,6 +13,7 @@ from extract import extract
 from extract.model import Paragraph, Table
 from extract.readers import Unreadable
 from extract.readers import docx as reader
+from extract.readers import package as zips
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 MC = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
@@ -165,7 +166,7 @@ def test_a_member_that_inflates_past_the_limit_is_stopped_early(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(reader, "MAX_UNZIPPED", 3_000_000)
-    monkeypatch.setattr(reader, "_CHUNK", 64 * 1024)
+    monkeypatch.setattr(zips, "CHUNK", 64 * 1024)
     package = BytesIO()
     with (
         zipfile.ZipFile(BytesIO(word(p("x")))) as src,

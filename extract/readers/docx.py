@@ -9,7 +9,6 @@ paragraphs follow the paragraph that anchors it.
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator
 from io import BytesIO
 
@@ -17,7 +16,7 @@ import docx
 from lxml import etree
 
 from extract.model import Document
-from extract.readers import Unreadable
+from extract.readers import Unreadable, package
 from extract.readers.layout import RawTable, blocks_of, merge_runs
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -26,9 +25,6 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 MAX_UNZIPPED = 256 * 1024 * 1024
 # Tables in tables in tables: past this depth the rest of the branch is not read.
 _MAX_DEPTH = 8
-# Members are inflated this much at a time, so that a member lying about its size costs no
-# more than this before the limit stops it.
-_CHUNK = 1024 * 1024
 # What does not print: deleted and moved-away revisions, field codes, the fallback copy of a
 # drawing.
 _UNPRINTED = frozenset(
@@ -51,37 +47,13 @@ _WRAPPERS = frozenset(
 
 
 def read(data: bytes) -> Document:
-    _check_zip(data)
+    package.check(data, "DOCX", MAX_UNZIPPED)
     try:
         body = docx.Document(BytesIO(data)).element.body
     except Exception as e:  # python-docx raises what the package's parts raise
         raise Unreadable(f"the DOCX cannot be opened ({type(e).__name__}: {e})") from None
     walked = list(_walk(body, 0))
     return Document(merge_runs(blocks_of(walked)), "docx", None, {})
-
-
-def _check_zip(data: bytes) -> None:
-    """Every member inflated, a chunk at a time, before python-docx reads any: a zip bomb
-    (a member that inflates past what it declares, or past the limit) stops within a chunk of
-    the limit, not after zipfile has inflated a gigabyte in one call."""
-    size = 0
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as package:
-            declared = sum(info.file_size for info in package.infolist())
-            if declared > MAX_UNZIPPED:
-                raise Unreadable(
-                    f"the DOCX unzips to {declared} bytes, over the {MAX_UNZIPPED}-byte limit"
-                )
-            for info in package.infolist():
-                with package.open(info) as member:
-                    while chunk := member.read(_CHUNK):
-                        size += len(chunk)
-                        if size > MAX_UNZIPPED:
-                            raise Unreadable(f"the DOCX unzips past the {MAX_UNZIPPED}-byte limit")
-    except Unreadable:
-        raise
-    except Exception as e:  # a damaged zip raises whatever its damage makes zipfile raise
-        raise Unreadable(f"the DOCX is not a readable zip ({type(e).__name__}: {e})") from None
 
 
 def _walk(el: etree._Element, depth: int) -> Iterator[str | RawTable]:
