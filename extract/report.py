@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from extract import checks, mapper, metadata, regions, sections, sniff
 from extract.model import Document, Paragraph, Report
-from extract.readers import Unreadable, docx, html, pdf, text, xlsx
+from extract.readers import Unreadable, docx, html, ole, pdf, text, xlsx
 
 # A report page is rarely over 5 MB; past this the bytes are not a report we can read in time.
 MAX_BYTES = 64 * 1024 * 1024
 # What nianbao cannot read (yet), and why, by the format sniffed from the bytes.
 _UNREAD = {
-    "ole": "DOC/WPS/XLS documents are not read yet",
     "ofd": "OFD documents are not read yet",
     "image": "image documents are not read yet",
     "rtf": "RTF documents are not read yet",
     "json": "JSON data, not a report document",
 }
 # The readers of binary formats, by the format sniffed from the bytes.
-_READERS = {"pdf": pdf.read, "docx": docx.read, "xlsx": xlsx.read}
+_READERS = {"pdf": pdf.read, "docx": docx.read, "xlsx": xlsx.read, "ole": ole.read}
 # Warnings about reading the document, which stand even when it is not a report.
 _READING = frozenset({"unreadable", "markup_broken", "truncated"})
 # Headings of the report's parts besides its tables.
@@ -53,6 +52,7 @@ def extract(data: bytes, content_type: str | None = None) -> Report:
 def from_document(doc: Document, report: Report | None = None) -> Report:
     """Map a document any reader produced (the seam for the other formats' readers)."""
     report = report or Report(format=doc.format)
+    report.format = doc.format  # what the reader read: `doc` or `xls` for a compound file
     report.encoding = doc.encoding
     report.text = doc.text()
     for note in ("markup_broken", "truncated"):

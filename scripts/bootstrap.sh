@@ -33,6 +33,12 @@ if ! command -v chromium >/dev/null 2>&1 || [ ! -e /usr/share/fonts/truetype/wqy
   apt_install chromium fonts-wqy-zenhei
 fi
 
+# LibreOffice, headless, to read the old binary formats (DOC, WPS, XLS) by converting them.
+if ! command -v soffice >/dev/null 2>&1; then
+  echo "bootstrap: installing Debian's LibreOffice (headless writer and calc)" >&2
+  apt_install --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui
+fi
+
 stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "bootstrap: installing nianbao into .venv (first run takes a minute)" >&2

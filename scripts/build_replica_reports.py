@@ -8,8 +8,9 @@ official tables (MsoNormalTable, merged header cells), closing prose and a signa
 come from the fixture renderer tests/fixtures/html/build.py, imported, not copied. Each report
 is also written as the DOCX an agency attaches (python-docx: merged cells, repeated header
 rows, every other report's table 三 split by a page break) into tests/fixtures/formats, for the
-golden corpus, and for the replicas that publish it as an attachment. Nothing is random, so
-reruns give the same bytes.
+golden corpus, and for the replicas that publish it as an attachment; and as XLSX, and as the
+DOC and XLS LibreOffice saves from those. Nothing is random, so reruns give the same bytes
+(but for the DOC and XLS files, which carry LibreOffice's save time).
 
 After writing, every fragment (wrapped in a minimal page) and every DOCX is run through
 extract() and compared with its expected JSON cell by cell; the script exits non-zero on any
@@ -41,6 +42,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from extract import extract
+from extract.readers import ole
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "replicas" / "data"
@@ -49,7 +51,7 @@ FORMATS = ROOT / "tests" / "fixtures" / "formats"
 # The reports the replica portals publish as a DOCX attachment rather than on the page.
 ATTACHED_DOCX = {"jingyuan-shimen-2021", "sanjiang-2020"}
 # The office formats every report is rendered in, beside its HTML.
-OFFICE = ("docx", "xlsx")
+OFFICE = ("docx", "xlsx", "doc", "xls")
 RENDERER = ROOT / "tests" / "fixtures" / "html" / "build.py"
 
 # slug -> the real report (repo path); its expected JSON sits in expected/<stem>.json beside it.
@@ -425,7 +427,11 @@ def build() -> list[dict[str, Any]]:
         (OUT / "reports" / f"{slug}.html").write_text(body, encoding="utf-8")
         word = word_document(expected, prose, date, split=len(entries) % 2 == 1)
         (FORMATS / f"{slug}.docx").write_bytes(word)
-        (FORMATS / f"{slug}.xlsx").write_bytes(workbook(expected, prose, date))
+        sheet = workbook(expected, prose, date)
+        (FORMATS / f"{slug}.xlsx").write_bytes(sheet)
+        # The old binary formats, as LibreOffice saves them (their bytes carry its save time).
+        (FORMATS / f"{slug}.doc").write_bytes(ole.convert(word, "docx", "doc"))
+        (FORMATS / f"{slug}.xls").write_bytes(ole.convert(sheet, "xlsx", "xls"))
         if slug in ATTACHED_DOCX:
             (OUT / "attachments" / f"{slug}.docx").write_bytes(word)
         region = expected.get("region") or {}
