@@ -4,6 +4,7 @@ in the same run:
 
 - text PDFs: extraction ÷ a bare pypdfium2 text pass over the same file (goal ≤ 2×);
 - DOCX and XLSX: extraction ÷ opening the package with python-docx / openpyxl alone;
+- DOC and XLS: extraction ÷ LibreOffice's conversion alone;
 - peak RSS of the process after all of it.
 
 Run: .venv/bin/python bench/formats.py [--rounds N]
@@ -29,6 +30,7 @@ import openpyxl  # noqa: E402
 import pypdfium2  # noqa: E402
 
 from extract import extract  # noqa: E402
+from extract.readers import ole  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 
@@ -71,6 +73,8 @@ BASELINES: dict[str, tuple[str, Callable[[bytes], object]]] = {
     "pdf": ("a bare pypdfium2 text pass", pdfium_text),
     "docx": ("python-docx opening it", lambda d: docx.Document(BytesIO(d))),
     "xlsx": ("openpyxl loading it", lambda d: openpyxl.load_workbook(BytesIO(d), data_only=True)),
+    "doc": ("LibreOffice converting it", lambda d: ole.convert(d, "doc", "docx")),
+    "xls": ("LibreOffice converting it", lambda d: ole.convert(d, "xls", "xlsx")),
 }
 GOALS = {"pdf": 2.0}
 
