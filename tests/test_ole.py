@@ -53,3 +53,13 @@ def test_a_damaged_doc_is_a_clear_warning_in_bounded_time() -> None:
     assert time.monotonic() - start < ole.TIMEOUT_SECONDS
     assert report.warnings and all(w.detail for w in report.warnings)
     assert all(v is None for v in report.cells.values())
+
+
+def test_a_callers_time_limit_ends_the_conversion_and_its_processes() -> None:
+    from nianbao.batch import Timeout, time_limit
+
+    with pytest.raises(Timeout), time_limit(0.3):
+        ole.read(DOC.read_bytes())
+    time.sleep(0.5)
+    left = subprocess.run(["pgrep", "-f", "nianbao-soffice-"], capture_output=True, text=True)
+    assert left.stdout == ""

@@ -9,6 +9,7 @@ never from its name: a `.wps` is usually a Word document, sometimes a DOCX or a 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -81,11 +82,13 @@ def convert(data: bytes, suffix: str, target: str) -> bytes:
         try:
             process.wait(timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
             raise Unreadable(
                 f"LibreOffice took over {TIMEOUT_SECONDS} s converting the {suffix.upper()}"
             ) from None
+        finally:  # on time out, or a caller's own time limit (nianbao.batch) cutting in
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
         result = folder / "out" / f"document.{target}"
         if not result.exists():
             raise Unreadable(f"LibreOffice could not convert the {suffix.upper()}: it is damaged")
