@@ -64,21 +64,24 @@ def add(
     return tally
 
 
-def reprocess(
-    archive: Archive, timeout: float, tick: Callable[[Path], None] = lambda p: None
-) -> Tally:
+def _file_stored(archive: Archive, row: dict, timeout: float, tally: Tally) -> None:
+    """A stored capture read back and filed; a missing or corrupt blob is a failure."""
+    try:
+        data = archive.read(row["id"])
+    except BlobError as e:
+        tally.failures.append((row["url"], str(e)))
+        return
+    tally.captures += 1
+    _file(archive, row["id"], row["url"], data, row["content_type"], timeout, tally)
+
+
+def reprocess(archive: Archive, timeout: float, tick: Tick = lambda _: None) -> Tally:
     """Extract every stored capture again with this extractor; no network, no new bytes."""
     tally = Tally()
     run = archive.start_run("reprocess", extractor_version())
     for row in list(archive.captures()):
         tick(row["url"])
-        try:
-            data = archive.read(row["id"])
-        except BlobError as e:
-            tally.failures.append((row["url"], str(e)))
-            continue
-        tally.captures += 1
-        _file(archive, row["id"], row["url"], data, row["content_type"], timeout, tally)
+        _file_stored(archive, row, timeout, tally)
     archive.finish_run(run, tally.captures, tally.reports, len(tally.failures))
     return tally
 
@@ -169,13 +172,7 @@ def extract_run(
     )
     for row in rows:
         tick(row["url"])
-        try:
-            data = archive.read(row["id"])
-        except BlobError as e:
-            tally.failures.append((row["url"], str(e)))
-            continue
-        tally.captures += 1
-        _file(archive, row["id"], row["url"], data, row["content_type"], timeout, tally)
+        _file_stored(archive, row, timeout, tally)
     with archive.db.atomic():
         archive.db.execute(
             "update captures set extracted = 'attachment', extract_error = null"

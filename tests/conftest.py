@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -38,6 +39,24 @@ def golden_corpus() -> list[tuple[Path, Path]]:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+def crawl_replicas(root: Path, *portals: str) -> str:
+    """A real `nianbao crawl` of these replica portals, in a subprocess, into root/archive.db
+    with its WARC in root; what it printed."""
+    where = ["--db", str(root / "archive.db"), "--warc-dir", str(root)]
+    done = subprocess.run(
+        [sys.executable, "-m", "nianbao", "crawl", *portals, *where],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout + done.stderr
+
+
+def rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
+    return [tuple(r) for r in conn.execute(sql)]
 
 
 def load_expected(path: Path) -> dict:

@@ -5,8 +5,6 @@ quirks; a real crawl of it files the reports and records the retried 500."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -17,7 +15,7 @@ import pytest
 from crawler.spiders.anhui import Item, Shell, label_url, listed, shell
 from replicas.anhui import AnhuiSite, sites
 from replicas.server import Running, serving
-from tests.conftest import FIXTURES, load_expected
+from tests.conftest import FIXTURES, crawl_replicas, load_expected, rows
 
 SLUGS = ["shuyang-gov-2025", "jingyuan-shimen-2021", "shucheng-2020", "jinzhai-huashi-2020"]
 ENTRY = "https://www.ahhuoshan.gov.cn/public/column/6596221?type=4&action=list&nav=3&catId=7065111"
@@ -209,31 +207,10 @@ def test_attachments_are_a_word_html_download_and_a_gone_fastdfs_file(anhui: Run
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
     root = tmp_path_factory.mktemp("crawl-anhui")
-    db = root / "archive.db"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "nianbao",
-            "crawl",
-            "replica-anhui",
-            "--db",
-            str(db),
-            "--warc-dir",
-            str(root),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    conn = sqlite3.connect(db)
+    crawl_replicas(root, "replica-anhui")
+    conn = sqlite3.connect(root / "archive.db")
     conn.row_factory = sqlite3.Row
     return conn
-
-
-def rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
-    return [tuple(r) for r in conn.execute(sql)]
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, load_expected
+from tests.conftest import FIXTURES, crawl_replicas, load_expected, rows
 
 pytestmark = pytest.mark.slow
 TRS = ["replica-trs", "replica-trs-records", "replica-trs-dynamic"]
@@ -20,21 +20,10 @@ TRS = ["replica-trs", "replica-trs-records", "replica-trs-dynamic"]
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[sqlite3.Connection, Path, str]:
     root = tmp_path_factory.mktemp("crawl")
-    db = root / "archive.db"
-    done = subprocess.run(
-        [sys.executable, "-m", "nianbao", "crawl", *TRS, "--db", str(db), "--warc-dir", str(root)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    conn = sqlite3.connect(db)
+    output = crawl_replicas(root, *TRS)
+    conn = sqlite3.connect(root / "archive.db")
     conn.row_factory = sqlite3.Row
-    return conn, next(root.glob("*.warc.gz")), done.stdout + done.stderr
-
-
-def rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
-    return [tuple(r) for r in conn.execute(sql)]
+    return conn, next(root.glob("*.warc.gz")), output
 
 
 def test_every_replica_report_page_is_captured_and_filed(crawled: tuple) -> None:

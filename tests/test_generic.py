@@ -4,8 +4,6 @@ hand-made replica portal serves the layout and the traps of such sites."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -28,7 +26,7 @@ from crawler.spiders.generic import (
 )
 from replicas.generic import DECOY, DECOY_TITLE, GenericSite, sites
 from replicas.server import Running, serving
-from tests.conftest import FIXTURES, load_expected
+from tests.conftest import FIXTURES, crawl_replicas, load_expected, rows
 
 BASE = "http://www.sfx.gov.cn/"
 
@@ -316,31 +314,10 @@ def test_the_registry_knows_only_the_home_page() -> None:
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
     root = tmp_path_factory.mktemp("generic")
-    db = root / "archive.db"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "nianbao",
-            "crawl",
-            "replica-generic",
-            "--db",
-            str(db),
-            "--warc-dir",
-            str(root),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    conn = sqlite3.connect(db)
+    crawl_replicas(root, "replica-generic")
+    conn = sqlite3.connect(root / "archive.db")
     conn.row_factory = sqlite3.Row
     return conn
-
-
-def rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
-    return [tuple(r) for r in conn.execute(sql)]
 
 
 @pytest.mark.slow

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,7 +20,7 @@ from crawler.spiders.gkmlpt import GkmlptSpider, Listed, api_url, config, leaves
 from replicas.gkmlpt import ANNUAL, SID, UNITS, GkmlptSite, sites
 from replicas.server import Running, serving
 from replicas.site import reports
-from tests.conftest import FIXTURES, load_expected
+from tests.conftest import FIXTURES, crawl_replicas, load_expected, rows
 
 SHELL = """<!DOCTYPE html><html><head><script>
     window._CONFIG = {
@@ -345,31 +343,10 @@ def test_attachments_one_served_and_one_gone(gkmlpt: Running) -> None:
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
     root = tmp_path_factory.mktemp("gkmlpt")
-    db = root / "archive.db"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "nianbao",
-            "crawl",
-            "replica-gkmlpt",
-            "--db",
-            str(db),
-            "--warc-dir",
-            str(root),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    conn = sqlite3.connect(db)
+    crawl_replicas(root, "replica-gkmlpt")
+    conn = sqlite3.connect(root / "archive.db")
     conn.row_factory = sqlite3.Row
     return conn
-
-
-def rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
-    return [tuple(r) for r in conn.execute(sql)]
 
 
 def local(url: str) -> str:

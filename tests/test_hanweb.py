@@ -4,8 +4,6 @@ write them, the replica serving what the Jiangsu portal serves, and a real crawl
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,7 +17,7 @@ from crawler.spiders.hanweb import Record, records, total, units
 from replicas.hanweb import HanwebSite, sites
 from replicas.server import Running, serving
 from replicas.site import page
-from tests.conftest import FIXTURES, load_expected
+from tests.conftest import FIXTURES, crawl_replicas, load_expected, rows
 
 REAL_COLUMN = "jiangsu_fzggw_col284_index.html"
 PROXY = "/module/web/jpage/dataproxy.jsp"
@@ -227,21 +225,8 @@ def test_per_page_and_group_size_set_what_the_page_embeds() -> None:
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[sqlite3.Connection, Path]:
     root = tmp_path_factory.mktemp("crawl-hanweb")
-    db = root / "archive.db"
-    command = ["crawl", "replica-hanweb", "--db", str(db), "--warc-dir", str(root)]
-    done = subprocess.run(
-        [sys.executable, "-m", "nianbao", *command],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    conn = sqlite3.connect(db)
-    return conn, next(root.glob("*.warc.gz"))
-
-
-def rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
-    return [tuple(r) for r in conn.execute(sql)]
+    crawl_replicas(root, "replica-hanweb")
+    return sqlite3.connect(root / "archive.db"), next(root.glob("*.warc.gz"))
 
 
 @pytest.mark.slow

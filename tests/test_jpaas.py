@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -34,7 +32,7 @@ from replicas import site as replica_site
 from replicas.jpaas import ARTICLE, DOWNLOAD, SHELL, UNIT, UNIT_JSON, JpaasSite, sites
 from replicas.server import Running, serving
 from replicas.site import reports
-from tests.conftest import FIXTURES, load_expected
+from tests.conftest import FIXTURES, crawl_replicas, load_expected
 
 PAGES = Path(replica_site.__file__).parent / "pages"
 BASE = "https://fzggw.zj.gov.cn/col/col1229565788/index.html"
@@ -363,25 +361,8 @@ def test_a_report_published_as_a_gateway_download_serves_the_real_pdf(jpaas: Run
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
     root = tmp_path_factory.mktemp("jpaas")
-    db = root / "archive.db"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "nianbao",
-            "crawl",
-            "replica-jpaas",
-            "--db",
-            str(db),
-            "--warc-dir",
-            str(root),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return sqlite3.connect(db)
+    crawl_replicas(root, "replica-jpaas")
+    return sqlite3.connect(root / "archive.db")
 
 
 def local(url: str) -> str:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import http.client
 import sqlite3
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,7 +15,7 @@ from crawler.spiders.vsb import Row, downloads, page_count, page_urls, rows
 from replicas.server import Running, serving
 from replicas.site import Request
 from replicas.vsb import VsbSite, sites
-from tests.conftest import FIXTURES, load_expected
+from tests.conftest import FIXTURES, crawl_replicas, load_expected
 
 COLUMN = "/zfxxgk1/zfxxgknb.htm"
 HUAIAN = "/info/1050/64208.htm"  # the report with a download.jsp PDF
@@ -205,26 +203,8 @@ def test_the_download_jsp_attachment_serves_the_pdf_as_octet_stream(vsb: Running
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[sqlite3.Connection, str]:
     root = tmp_path_factory.mktemp("crawl-vsb")
-    db = root / "archive.db"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "nianbao",
-            "crawl",
-            "replica-vsb",
-            "--db",
-            str(db),
-            "--warc-dir",
-            str(root),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    conn = sqlite3.connect(db)
-    return conn, done.stdout + done.stderr
+    output = crawl_replicas(root, "replica-vsb")
+    return sqlite3.connect(root / "archive.db"), output
 
 
 def query(conn: sqlite3.Connection, sql: str) -> list[tuple]:

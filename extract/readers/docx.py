@@ -143,21 +143,21 @@ def _table(tbl: etree._Element) -> RawTable:
 
 
 def _rows(tbl: etree._Element) -> Iterator[etree._Element]:
-    """A table's rows, those inside content controls (a repeating section) too."""
-    for child in tbl.iterchildren():
-        if child.tag == f"{_W}tr":
-            yield child
-        elif child.tag in _WRAPPERS:
-            yield from _rows(child)
+    return _children(tbl, f"{_W}tr")
 
 
 def _cells(tr: etree._Element) -> Iterator[etree._Element]:
-    """A row's cells, those inside content controls too."""
-    for child in tr.iterchildren():
-        if child.tag == f"{_W}tc":
+    return _children(tr, f"{_W}tc")
+
+
+def _children(el: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """A table's rows or a row's cells, those inside content controls (a repeating section)
+    and custom XML too."""
+    for child in el.iterchildren():
+        if child.tag == tag:
             yield child
         elif child.tag in _WRAPPERS:
-            yield from _cells(child)
+            yield from _children(child, tag)
 
 
 def _cell_lines(tc: etree._Element) -> Iterator[str]:
