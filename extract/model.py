@@ -14,6 +14,21 @@ class Table:
     grid: bool = True
 
 
+class Recognised(str):
+    """Text read by OCR, with how sure the engine was of it (0–1): a figure read with doubt is
+    flagged to the user, never taken as read."""
+
+    confidence: float
+
+    def __new__(cls, text: str, confidence: float) -> Recognised:
+        made = super().__new__(cls, text)
+        made.confidence = confidence
+        return made
+
+    def __getnewargs__(self) -> tuple[str, float]:  # type: ignore[override]
+        return str(self), self.confidence
+
+
 @dataclass
 class Paragraph:
     text: str
@@ -88,6 +103,8 @@ class Report:
     format: str | None = None
     encoding: str | None = None
     text: str = ""
+    # How sure OCR was of each figure it read (0–1), by cell; empty for a document with text.
+    confidence: dict[str, float] = field(default_factory=dict)
 
     def warn(self, code: str, detail: str, **extra: Any) -> None:
         self.warnings.append(Finding(code, detail, **extra))
@@ -109,6 +126,8 @@ class Report:
             "checks": [asdict(c) for c in self.checks],
             "warnings": [w.as_dict() for w in self.warnings],
         }
+        if self.confidence:
+            out["confidence"] = self.confidence
         if with_text:
             out["text"] = self.text
         return out

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from extract import checks, mapper, metadata, regions, sections, sniff
-from extract.model import Document, Paragraph, Report
-from extract.readers import Unreadable, docx, html, ole, pdf, text, xlsx
+from extract.model import Document, Paragraph, Recognised, Report
+from extract.readers import Unreadable, docx, html, ocr, ole, pdf, text, xlsx
 
 # A report page is rarely over 5 MB; past this the bytes are not a report we can read in time.
 MAX_BYTES = 64 * 1024 * 1024
 # What nianbao cannot read (yet), and why, by the format sniffed from the bytes.
 _UNREAD = {
     "ofd": "OFD documents are not read yet",
-    "image": "image documents are not read yet",
     "rtf": "RTF documents are not read yet",
     "json": "JSON data, not a report document",
 }
 # The readers of binary formats, by the format sniffed from the bytes.
-_READERS = {"pdf": pdf.read, "docx": docx.read, "xlsx": xlsx.read, "ole": ole.read}
+_READERS = {
+    "pdf": pdf.read,
+    "docx": docx.read,
+    "xlsx": xlsx.read,
+    "ole": ole.read,
+    "image": ocr.read,
+}
 # Warnings about reading the document, which stand even when it is not a report.
 _READING = frozenset({"unreadable", "markup_broken", "truncated"})
 # Headings of the report's parts besides its tables.
@@ -71,6 +76,7 @@ def from_document(doc: Document, report: Report | None = None) -> Report:
     report.template = mapped.template
     report.cells, report.raw, report.units = mapped.cells, mapped.raw, mapped.units
     report.warnings.extend(mapped.warnings)
+    _flag_doubtful(report)
     if not _looks_like_report(report, tables):
         report.template = None
         report.cells, report.raw, report.units = {}, {}, {}
@@ -83,6 +89,21 @@ def from_document(doc: Document, report: Report | None = None) -> Report:
         if not check.ok and check.rule.startswith("prose."):
             report.warn("prose_mismatch", check.detail)
     return report
+
+
+def _flag_doubtful(report: Report) -> None:
+    """Every figure OCR read keeps its confidence; one read with doubt is named in a warning."""
+    read = {k: v for k, v in report.raw.items() if isinstance(v, Recognised)}
+    report.confidence = {k: round(v.confidence, 3) for k, v in read.items()}
+    doubtful = sorted(k for k, v in read.items() if v.confidence < ocr.SURE and v.strip())
+    if doubtful:
+        shown = ", ".join(f"{k} = {report.raw[k]!r} ({report.confidence[k]:.2f})" for k in doubtful)
+        report.warn(
+            "ocr_uncertain",
+            f"{len(doubtful)} figures were read by OCR with less than {ocr.SURE:.0%}"
+            f" confidence; check them against the scan: {shown}",
+            keys=doubtful,
+        )
 
 
 def _agency_key(report: Report) -> str | None:

@@ -49,7 +49,7 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def extract_files(paths: Sequence[Path], timeout: float = 30) -> list[Result]:
+def extract_files(paths: Sequence[Path], timeout: float = 120) -> list[Result]:
     results = []
     for path in paths:
         try:

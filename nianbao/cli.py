@@ -24,6 +24,9 @@ if TYPE_CHECKING:  # the crawler is imported only by the commands that crawl
     from nianbao.crawling import Outcome
 
 TIMEOUT_HELP = "Seconds one document may take before it is given up with an error."
+# A text document takes well under a second; a scan is read by OCR at about 5 s a page (two
+# cores), so a ten-page scan needs a minute.
+TIMEOUT = 120
 
 
 def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -75,7 +78,7 @@ def cli() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print each report as a JSON object.")
 @click.option("--with-text", is_flag=True, help="Include the normalised text in the JSON.")
-@click.option("--timeout", default=30, show_default=True, help=TIMEOUT_HELP)
+@click.option("--timeout", default=TIMEOUT, show_default=True, help=TIMEOUT_HELP)
 def extract(files: tuple[Path, ...], as_json: bool, with_text: bool, timeout: int) -> None:
     """Extract reports from documents (HTML pages, text exports), sniffed from their bytes.
 
@@ -100,7 +103,7 @@ def extract(files: tuple[Path, ...], as_json: bool, with_text: bool, timeout: in
 
 @cli.command()
 @db_option
-@click.option("--timeout", default=30, show_default=True, help=TIMEOUT_HELP)
+@click.option("--timeout", default=TIMEOUT, show_default=True, help=TIMEOUT_HELP)
 @click.option(
     "--serve/--no-serve",
     default=True,
@@ -179,7 +182,7 @@ def report_outcome(outcome: Outcome) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option
-@click.option("--timeout", default=30, show_default=True, help=TIMEOUT_HELP)
+@click.option("--timeout", default=TIMEOUT, show_default=True, help=TIMEOUT_HELP)
 def add(paths: tuple[Path, ...], db_path: Path, timeout: int) -> None:
     """Store local documents (files, or every file under a folder) and file their reports.
 
@@ -218,7 +221,7 @@ def add(paths: tuple[Path, ...], db_path: Path, timeout: int) -> None:
     show_default=True,
     help="Where each run's WARC file is written.",
 )
-@click.option("--timeout", default=30, show_default=True, help=TIMEOUT_HELP)
+@click.option("--timeout", default=TIMEOUT, show_default=True, help=TIMEOUT_HELP)
 def crawl(
     portal_ids: tuple[str, ...],
     portal_opts: tuple[str, ...],
@@ -283,7 +286,7 @@ def replicas(port: int) -> None:
 
 @cli.command()
 @db_option
-@click.option("--timeout", default=30, show_default=True, help=TIMEOUT_HELP)
+@click.option("--timeout", default=TIMEOUT, show_default=True, help=TIMEOUT_HELP)
 def reprocess(db_path: Path, timeout: int) -> None:
     """Extract every stored capture again with this extractor, without the network.
 

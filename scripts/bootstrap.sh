@@ -39,6 +39,12 @@ if ! command -v soffice >/dev/null 2>&1; then
   apt_install --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui
 fi
 
+# OpenCV (OCR's image work) loads libGL and GLib at import; a minimal Debian lacks them.
+if ! ldconfig -p | grep -q "libGL.so.1 " || ! ldconfig -p | grep -q "libglib-2.0.so.0 "; then
+  echo "bootstrap: installing libgl1 and libglib2.0-0 for OpenCV" >&2
+  apt_install libgl1 libglib2.0-0
+fi
+
 stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "bootstrap: installing nianbao into .venv (first run takes a minute)" >&2

@@ -8,9 +8,11 @@ official tables (MsoNormalTable, merged header cells), closing prose and a signa
 come from the fixture renderer tests/fixtures/html/build.py, imported, not copied. Each report
 is also written as the DOCX an agency attaches (python-docx: merged cells, repeated header
 rows, every other report's table 三 split by a page break) into tests/fixtures/formats, for the
-golden corpus, and for the replicas that publish it as an attachment; and as XLSX, and as the
-DOC and XLS LibreOffice saves from those. Nothing is random, so reruns give the same bytes
-(but for the DOC and XLS files, which carry LibreOffice's save time).
+golden corpus, and for the replicas that publish it as an attachment; and as XLSX, as the
+DOC and XLS LibreOffice saves from those, and as the PDF it prints from the DOCX. Two printed
+reports are rasterised as a scanner returns them (an image-only PDF, and the page of table 四
+as JPEG and PNG), for OCR. Nothing is random, so reruns give the same bytes (but for what
+LibreOffice writes, which carries its save time).
 
 After writing, every fragment (wrapped in a minimal page) and every DOCX is run through
 extract() and compared with its expected JSON cell by cell; the script exits non-zero on any
@@ -36,10 +38,12 @@ from typing import Any
 import docx
 import lxml.html
 import openpyxl
+import pypdfium2
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from PIL import Image
 
 from extract import extract
 from extract.readers import ole
@@ -50,8 +54,15 @@ OUT = ROOT / "replicas" / "data"
 FORMATS = ROOT / "tests" / "fixtures" / "formats"
 # The reports the replica portals publish as a DOCX attachment rather than on the page.
 ATTACHED_DOCX = {"jingyuan-shimen-2021", "sanjiang-2020"}
-# The office formats every report is rendered in, beside its HTML.
-OFFICE = ("docx", "xlsx", "doc", "xls")
+# The office formats every report is rendered in, beside its HTML: the PDF is LibreOffice's print
+# of the DOCX.
+OFFICE = ("docx", "xlsx", "doc", "xls", "pdf")
+# Reports also rasterised into an image-only PDF, as a scanned attachment (OCR, tens of seconds).
+SCANNED = ("huaian-city-2024", "jingyuan-shimen-2021")
+# A scan's resolution: an office scanner's default for documents.
+SCAN_DPI = 150
+# A fixed date for the scans' PDF info, so that reruns give the same bytes.
+SCAN_DATE = dt.datetime(2025, 1, 31, 9, 0, 0)
 RENDERER = ROOT / "tests" / "fixtures" / "html" / "build.py"
 
 # slug -> the real report (repo path); its expected JSON sits in expected/<stem>.json beside it.
@@ -432,6 +443,12 @@ def build() -> list[dict[str, Any]]:
         # The old binary formats, as LibreOffice saves them (their bytes carry its save time).
         (FORMATS / f"{slug}.doc").write_bytes(ole.convert(word, "docx", "doc"))
         (FORMATS / f"{slug}.xls").write_bytes(ole.convert(sheet, "xlsx", "xls"))
+        printed = ole.convert(word, "docx", "pdf")
+        (FORMATS / f"{slug}.pdf").write_bytes(printed)
+        if slug in SCANNED:
+            scan(printed, slug)
+        if slug == ENCRYPTED_SLUG:
+            bad_input(word)
         if slug in ATTACHED_DOCX:
             (OUT / "attachments" / f"{slug}.docx").write_bytes(word)
         region = expected.get("region") or {}
@@ -453,11 +470,63 @@ def build() -> list[dict[str, Any]]:
     return entries
 
 
+def scan(printed: bytes, slug: str) -> None:
+    """The printed PDF as a scanner gives it back: grey pages at SCAN_DPI, images only (no text
+    layer); and the page holding table 四 as a JPEG photo and a PNG screenshot of it."""
+    pdf = pypdfium2.PdfDocument(printed)
+    pages = [pdf[i].render(scale=SCAN_DPI / 72, grayscale=True).to_pil() for i in range(len(pdf))]
+    out = BytesIO()
+    pages[0].save(
+        out,
+        "PDF",
+        save_all=True,
+        append_images=pages[1:],
+        resolution=SCAN_DPI,
+        creationDate=SCAN_DATE.timetuple(),
+        modDate=SCAN_DATE.timetuple(),
+    )
+    (FORMATS / f"{slug}.scan.pdf").write_bytes(out.getvalue())
+    review = next(
+        i
+        for i in range(len(pdf))
+        if "复议后起诉" in "".join(pdf[i].get_textpage().get_text_bounded().split())
+    )
+    pages[review].save(FORMATS / f"{slug}.review.jpg", quality=85)
+    pages[review].save(FORMATS / f"{slug}.review.png", optimize=True)
+
+
+ENCRYPTED_SLUG = "sanjiang-2020"
+# Bad input for the readers' tests (tests/fixtures/formats/bad): what a folder of downloaded
+# attachments holds besides reports.
+BAD = FORMATS / "bad"
+# LibreOffice's PDF export with an open password, as agencies sometimes protect a report.
+ENCRYPTED = (
+    'writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
+    '"DocumentOpenPassword":{"type":"string","value":"nianbao"}}'
+)
+
+
+def bad_input(word: bytes) -> None:
+    """An encrypted PDF of a real report, and a scanned page with no text (a blank sheet)."""
+    BAD.mkdir(exist_ok=True)
+    (BAD / "encrypted.pdf").write_bytes(ole.convert(word, "docx", "pdf", ENCRYPTED))
+    blank = Image.new("L", (1240, 1754), 250)
+    blank.save(BAD / "blank-page.png", optimize=True)
+
+
+def kinds(slug: str) -> tuple[str, ...]:
+    """The formats a report is rendered in whole (the page images hold only table 四)."""
+    return OFFICE + (("scan.pdf",) if slug in SCANNED else ())
+
+
 def check(entry: dict[str, Any]) -> bool:
     """Extract the wrapped fragment and compare it as tests/test_golden.py does."""
     body = (OUT / "reports" / f"{entry['slug']}.html").read_text(encoding="utf-8")
     html_ok = compare(entry, "html", page(entry["title"], body).encode("utf-8"))
-    formats = [compare(entry, k, (FORMATS / f"{entry['slug']}.{k}").read_bytes()) for k in OFFICE]
+    formats = [
+        compare(entry, k, (FORMATS / f"{entry['slug']}.{k}").read_bytes())
+        for k in kinds(entry["slug"])
+    ]
     return html_ok and all(formats)
 
 
@@ -491,7 +560,7 @@ def main() -> int:
     index = {  # each rendered file → its real report's expected extraction (tests/conftest.py)
         f"{e['slug']}.{kind}": str(expected_path(ROOT / e["source"]).relative_to(FORMATS.parent))
         for e in listed
-        for kind in OFFICE
+        for kind in kinds(e["slug"])
     }
     (FORMATS / "index.json").write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
     (OUT / "reports.json").write_text(

@@ -49,10 +49,32 @@ def score(doc: Path, expected_path: Path) -> tuple[int, int, int, int, list[str]
     )
 
 
-@pytest.mark.parametrize("doc,expected", golden_corpus(), ids=lambda p: p.name)
+def is_scan(doc: Path) -> bool:
+    return doc.name.endswith(".scan.pdf")
+
+
+# Scans are read by OCR, half a minute each: in the full run only.
+CORPUS = [
+    pytest.param(doc, expected, id=doc.name, marks=[pytest.mark.slow] if is_scan(doc) else [])
+    for doc, expected in golden_corpus()
+]
+# OCR may misread a figure, but never silently: this share of a scan's cells is right, and
+# every wrong one is flagged in `ocr_uncertain`.
+SCAN_FLOOR = 0.99
+
+
+@pytest.mark.parametrize("doc,expected", CORPUS)
 def test_golden_report_matches_its_expected_extraction(doc: Path, expected: Path) -> None:
     cells_ok, cells_total, meta_ok, meta_total, wrong = score(doc, expected)
-    assert wrong == [], f"{doc.name}: {cells_ok}/{cells_total} cells, {meta_ok}/{meta_total} meta"
+    said = f"{doc.name}: {cells_ok}/{cells_total} cells, {meta_ok}/{meta_total} meta"
+    if is_scan(doc):
+        flagged = {
+            k for w in extracted(doc).warnings if w.code == "ocr_uncertain" for k in w.keys or []
+        }
+        assert cells_ok / cells_total >= SCAN_FLOOR, said
+        assert [w for w in wrong if w not in flagged] == [], said
+    else:
+        assert wrong == [], said
 
 
 # A rendering (tests/fixtures/formats) prints the report's names as corrected, not its typos.
@@ -69,14 +91,14 @@ def test_golden_report_raises_the_warnings_its_expected_file_lists(
         assert any(g.code == w["code"] and g.table == w.get("table", g.table) for g in got), w
 
 
-@pytest.mark.parametrize("doc,expected", golden_corpus(), ids=lambda p: p.name)
+@pytest.mark.parametrize("doc,expected", CORPUS)
 def test_golden_report_units_match(doc: Path, expected: Path) -> None:
     assert extracted(doc).units == load_expected(expected)["units"]
 
 
 def test_golden_corpus_scores_at_or_above_its_floor() -> None:
     totals = [0, 0, 0, 0]
-    for doc, expected in golden_corpus():
+    for doc, expected in [(d, e) for d, e in golden_corpus() if not is_scan(d)]:
         for i, n in enumerate(score(doc, expected)[:4]):
             totals[i] += n
     cells, metadata = totals[0] / totals[1], totals[2] / totals[3]

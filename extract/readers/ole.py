@@ -47,8 +47,9 @@ def read(data: bytes) -> Document:
     return doc
 
 
-def convert(data: bytes, suffix: str, target: str) -> bytes:
-    """The document converted by LibreOffice (`soffice --convert-to`), in a scratch folder."""
+def convert(data: bytes, suffix: str, target: str, export: str | None = None) -> bytes:
+    """The document converted by LibreOffice (`soffice --convert-to`), in a scratch folder;
+    `export` is the export filter and its options (`writer_pdf_Export:{…}`)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise Unreadable(
@@ -65,7 +66,7 @@ def convert(data: bytes, suffix: str, target: str) -> bytes:
             "--headless",
             "--norestore",
             "--convert-to",
-            target,
+            f"{target}:{export}" if export else target,
             "--outdir",
             str(folder / "out"),
             str(source),

@@ -84,7 +84,7 @@ def _tab_blocks(lines: list[str]) -> list[Block]:
             row = None
 
     for line in lines:
-        if _is_page_number(line):
+        if is_page_number(line):
             continue
         if _is_cell_line(line):
             row = [] if row is None else row
@@ -111,7 +111,7 @@ def _continues(cell: str, line: str) -> bool:
     return bool(cell.strip()) and not is_value(cell) and len(line.strip()) <= _CONTINUATION
 
 
-def _is_page_number(line: str) -> bool:
+def is_page_number(line: str) -> bool:
     return _PAGE_NUMBER.match(line) is not None
 
 
