@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from extract import checks, mapper, metadata, regions, sections, sniff
 from extract.model import Document, Paragraph, Recognised, Report
-from extract.readers import Unreadable, docx, html, ocr, ole, pdf, text, xlsx
+from extract.readers import Unreadable, docx, html, ocr, ofd, ole, pdf, text, xlsx
 
 # A report page is rarely over 5 MB; past this the bytes are not a report we can read in time.
 MAX_BYTES = 64 * 1024 * 1024
 # What nianbao cannot read (yet), and why, by the format sniffed from the bytes.
 _UNREAD = {
-    "ofd": "OFD documents are not read yet",
     "rtf": "RTF documents are not read yet",
     "json": "JSON data, not a report document",
 }
@@ -21,6 +20,7 @@ _READERS = {
     "xlsx": xlsx.read,
     "ole": ole.read,
     "image": ocr.read,
+    "ofd": ofd.read,
 }
 # Warnings about reading the document, which stand even when it is not a report.
 _READING = frozenset({"unreadable", "markup_broken", "truncated"})

@@ -9,7 +9,8 @@ come from the fixture renderer tests/fixtures/html/build.py, imported, not copie
 is also written as the DOCX an agency attaches (python-docx: merged cells, repeated header
 rows, every other report's table 三 split by a page break) into tests/fixtures/formats, for the
 golden corpus, and for the replicas that publish it as an attachment; and as XLSX, as the
-DOC and XLS LibreOffice saves from those, and as the PDF it prints from the DOCX. Two printed
+DOC and XLS LibreOffice saves from those, as the PDF it prints from the DOCX, and as the OFD
+an OFD converter makes of that PDF (text runs and rules where the PDF prints them). Two printed
 reports are rasterised as a scanner returns them (an image-only PDF, and the page of table 四
 as JPEG and PNG), for OCR. Nothing is random, so reruns give the same bytes (but for what
 LibreOffice writes, which carries its save time).
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import itertools
 import json
 import re
 import sys
@@ -36,9 +38,11 @@ from types import ModuleType
 from typing import Any
 
 import docx
+import lxml.etree
 import lxml.html
 import openpyxl
 import pypdfium2
+import pypdfium2.raw as pdfium_raw
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -47,6 +51,7 @@ from PIL import Image
 
 from extract import extract
 from extract.readers import ole
+from extract.readers import pdf as pdf_reader
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "replicas" / "data"
@@ -55,8 +60,8 @@ FORMATS = ROOT / "tests" / "fixtures" / "formats"
 # The reports the replica portals publish as a DOCX attachment rather than on the page.
 ATTACHED_DOCX = {"jingyuan-shimen-2021", "sanjiang-2020"}
 # The office formats every report is rendered in, beside its HTML: the PDF is LibreOffice's print
-# of the DOCX.
-OFFICE = ("docx", "xlsx", "doc", "xls", "pdf")
+# of the DOCX, the OFD that PDF as an OFD converter saves it.
+OFFICE = ("docx", "xlsx", "doc", "xls", "pdf", "ofd")
 # Reports also rasterised into an image-only PDF, as a scanned attachment (OCR, tens of seconds).
 SCANNED = ("huaian-city-2024", "jingyuan-shimen-2021")
 # A scan's resolution: an office scanner's default for documents.
@@ -445,6 +450,7 @@ def build() -> list[dict[str, Any]]:
         (FORMATS / f"{slug}.xls").write_bytes(ole.convert(sheet, "xlsx", "xls"))
         printed = ole.convert(word, "docx", "pdf")
         (FORMATS / f"{slug}.pdf").write_bytes(printed)
+        (FORMATS / f"{slug}.ofd").write_bytes(ofd_document(printed, expected["title"]))
         if slug in SCANNED:
             scan(printed, slug)
         if slug == ENCRYPTED_SLUG:
@@ -512,6 +518,125 @@ def bad_input(word: bytes) -> None:
     (BAD / "encrypted.pdf").write_bytes(ole.convert(word, "docx", "pdf", ENCRYPTED))
     blank = Image.new("L", (1240, 1754), 250)
     blank.save(BAD / "blank-page.png", optimize=True)
+
+
+OFD_NS = "http://www.ofdspec.org/2016"
+# PDF points in a millimetre, OFD's unit.
+MM = 72 / 25.4
+
+
+def ofd_document(printed: bytes, title: str) -> bytes:
+    """The printed PDF as an OFD converter saves it: per page, a text object for each run of
+    characters on a line (their advances in DeltaX) and a path object for each rule."""
+    pdf = pypdfium2.PdfDocument(printed)
+    width, height = pdf[0].get_size()
+    parts: dict[str, bytes] = {}
+    ids = iter(range(1, 1_000_000))
+    pages = []
+    for i in range(len(pdf)):
+        page = pdf[i]
+        layer = _ofd("Layer", ID=str(next(ids)))
+        for run in _runs(page.get_textpage()):
+            layer.append(_text_object(run, height, str(next(ids))))
+        for x0, top, x1, bottom in pdf_reader.rules(page, height):
+            w, h = (x1 - x0) / MM, (bottom - top) / MM
+            path = _ofd(
+                "PathObject",
+                ID=str(next(ids)),
+                Boundary=_mm(x0 / MM, top / MM, w, h),
+                LineWidth="0.25",
+            )
+            data = f"M 0 0 L {w:.3f} 0" if h < w else f"M 0 0 L 0 {h:.3f}"
+            path.append(_ofd("AbbreviatedData", text=data))
+            layer.append(path)
+        content = _ofd("Page")
+        content.append(_ofd("Content"))
+        content[0].append(layer)
+        parts[f"Doc_0/Pages/Page_{i}/Content.xml"] = _xml(content)
+        pages.append(_ofd("Page", ID=str(next(ids)), BaseLoc=f"Pages/Page_{i}/Content.xml"))
+    document = _ofd("Document")
+    common = _ofd("CommonData")
+    common.append(_ofd("MaxUnitID", text=str(next(ids))))
+    area = _ofd("PageArea")
+    area.append(_ofd("PhysicalBox", text=_mm(0, 0, width / MM, height / MM)))
+    common.append(area)
+    document.append(common)
+    listing = _ofd("Pages")
+    listing.extend(pages)
+    document.append(listing)
+    parts["Doc_0/Document.xml"] = _xml(document)
+    root = _ofd("OFD", Version="1.0", DocType="OFD")
+    body = _ofd("DocBody")
+    info = _ofd("DocInfo")
+    info.append(_ofd("Title", text=title))
+    body.append(info)
+    body.append(_ofd("DocRoot", text="Doc_0/Document.xml"))
+    root.append(body)
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(zipfile.ZipInfo("OFD.xml", (1980, 1, 1, 0, 0, 0)), _xml(root))
+        for name, data in parts.items():
+            package.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data)
+    return out.getvalue()
+
+
+def _runs(textpage: Any) -> list[list[tuple[str, tuple[float, float, float, float], float]]]:
+    """Characters (text, box in points y up, font size) in runs along one line."""
+    runs: list[list[tuple[str, tuple[float, float, float, float], float]]] = []
+    for i in range(textpage.count_chars()):
+        char = textpage.get_text_range(i, 1)
+        if not char.isprintable() or not char.strip():  # a break pdfium inserts, a control
+            if runs and runs[-1]:
+                runs.append([])
+            continue
+        box = textpage.get_charbox(i)
+        size = pdfium_raw.FPDFText_GetFontSize(textpage.raw, i)
+        last = runs[-1][-1] if runs and runs[-1] else None
+        if last and abs(last[1][1] - box[1]) < 1 and box[0] - last[1][2] < size:
+            runs[-1].append((char, box, size))
+        else:
+            runs.append([(char, box, size)])
+    return [run for run in runs if run]
+
+
+def _text_object(
+    run: list[tuple[str, tuple[float, float, float, float], float]], height: float, id_: str
+) -> Any:
+    size = max(c[2] for c in run)
+    left = run[0][1][0]
+    top = max(c[1][3] for c in run)
+    baseline = min(c[1][1] for c in run)
+    right = run[-1][1][2]
+    obj = _ofd(
+        "TextObject",
+        ID=id_,
+        Font="1",
+        Size=f"{size / MM:.3f}",
+        Boundary=_mm(left / MM, (height - top) / MM, (right - left) / MM, (top - baseline) / MM),
+    )
+    deltas = " ".join(f"{(b[1][0] - a[1][0]) / MM:.3f}" for a, b in itertools.pairwise(run))
+    code = _ofd(
+        "TextCode", X="0", Y=f"{(top - baseline) / MM:.3f}", text="".join(c[0] for c in run)
+    )
+    if deltas:
+        code.set("DeltaX", deltas)
+    obj.append(code)
+    return obj
+
+
+def _ofd(tag: str, text: str | None = None, **attributes: str) -> Any:
+    element = lxml.etree.Element(f"{{{OFD_NS}}}{tag}", nsmap={"ofd": OFD_NS}, **attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _xml(element: Any) -> bytes:
+    return lxml.etree.tostring(element, xml_declaration=True, encoding="UTF-8")
+
+
+def _mm(*values: float) -> str:
+    return " ".join(f"{v:.3f}" for v in values)
 
 
 def kinds(slug: str) -> tuple[str, ...]:

@@ -1,6 +1,6 @@
 """Any bytes at all give a report, never an exception, in bounded time: 1,200 mutations of the
-real documents we hold, text, HTML, PDF (WPS's and LibreOffice's), DOCX and XLSX (byte flips,
-cuts, splices, re-encodings, tag soup, a DOCX's XML broken inside a sound zip)."""
+real documents we hold, text, HTML, PDF (WPS's and LibreOffice's), DOCX, XLSX and OFD (byte
+flips, cuts, splices, re-encodings, tag soup, a package's XML broken inside a sound zip)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ DOCS += [p.read_bytes() for p in sorted(FIXTURES.glob("reports/*.html"))]
 DOCS += [p.read_bytes() for p in sorted(FIXTURES.glob("html/*.html"))]
 DOCS += [p.read_bytes() for p in sorted(FIXTURES.glob("reports/*.pdf"))]
 DOCS += [(FIXTURES / "formats" / "shuyang-gov-2025.pdf").read_bytes()]  # LibreOffice's print
+DOCS += [(FIXTURES / "formats" / "shuyang-gov-2025.ofd").read_bytes()]
 DOCS += [p.read_bytes() for p in sorted(FIXTURES.glob("formats/*.docx"))]
 DOCS += [p.read_bytes() for p in sorted(FIXTURES.glob("formats/*.xlsx"))]
 SECONDS_PER_DOCUMENT = 5.0

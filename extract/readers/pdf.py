@@ -85,7 +85,7 @@ def _read_page(page: pypdfium2.PdfPage) -> pages.Page:
             # An image on a page without text is a scan; a page with neither is blank.
             images = page.get_objects(filter=[pdfium.FPDF_PAGEOBJ_IMAGE], max_depth=2)
             return pages.Page([], scanned=next(images, None) is not None)
-        ruled = grid.tables(list(_lines(page, height)), _TOLERANCE)
+        ruled = grid.tables(list(rules(page, height)), _TOLERANCE)
         parts: list[str | Table] = []
         above = 0.0  # top of the band not read yet, down the page
         for table in ruled:
@@ -101,7 +101,7 @@ def _read_page(page: pypdfium2.PdfPage) -> pages.Page:
         page.close()
 
 
-def _lines(page: pypdfium2.PdfPage, height: float) -> Iterator[grid.Box]:
+def rules(page: pypdfium2.PdfPage, height: float) -> Iterator[grid.Box]:
     """The page's strokes as boxes, y down: thin filled rectangles as they are, stroked paths
     segment by segment (a cell's border drawn as one rectangle gives its four sides)."""
     for obj in page.get_objects(filter=[pdfium.FPDF_PAGEOBJ_PATH], max_depth=2):
