@@ -76,7 +76,7 @@ def from_document(doc: Document, report: Report | None = None) -> Report:
     report.template = mapped.template
     report.cells, report.raw, report.units = mapped.cells, mapped.raw, mapped.units
     report.warnings.extend(mapped.warnings)
-    _flag_doubtful(report)
+    _flag_doubtful(report, "ocr" in doc.meta)
     if not _looks_like_report(report, tables):
         report.template = None
         report.cells, report.raw, report.units = {}, {}, {}
@@ -91,18 +91,24 @@ def from_document(doc: Document, report: Report | None = None) -> Report:
     return report
 
 
-def _flag_doubtful(report: Report) -> None:
-    """Every figure OCR read keeps its confidence; one read with doubt is named in a warning."""
+def _flag_doubtful(report: Report, scanned: bool) -> None:
+    """Every figure OCR read keeps its confidence; one read with doubt is named in a warning.
+    In a scan, a figure whose confidence was lost on the way (read from a line of prose, a
+    table OCR did not see ruled) counts as doubtful too."""
     read = {k: v for k, v in report.raw.items() if isinstance(v, Recognised)}
     report.confidence = {k: round(v.confidence, 3) for k, v in read.items()}
-    doubtful = sorted(k for k, v in read.items() if v.confidence < ocr.SURE and v.strip())
+    doubtful = [k for k, v in read.items() if v.confidence < ocr.SURE and v.strip()]
+    if scanned:
+        doubtful += [k for k, v in report.raw.items() if k not in read and v.strip()]
     if doubtful:
-        shown = ", ".join(f"{k} = {report.raw[k]!r} ({report.confidence[k]:.2f})" for k in doubtful)
+        shown = ", ".join(
+            f"{k} = {report.raw[k]!r} ({report.confidence.get(k, 0):.2f})" for k in sorted(doubtful)
+        )
         report.warn(
             "ocr_uncertain",
             f"{len(doubtful)} figures were read by OCR with less than {ocr.SURE:.0%}"
             f" confidence; check them against the scan: {shown}",
-            keys=doubtful,
+            keys=sorted(doubtful),
         )
 
 

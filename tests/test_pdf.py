@@ -3,9 +3,11 @@ between them read as text; what cannot be read said, in bounded time."""
 
 from __future__ import annotations
 
+import io
 import time
 
 import pytest
+from PIL import Image
 
 from extract import extract
 from extract.model import Table
@@ -105,3 +107,15 @@ def test_a_pdf_of_blank_pages_is_unreadable_without_being_sent_to_ocr() -> None:
     (warning,) = [w for w in extract(page_tree(3)).warnings if w.code == "unreadable"]
     assert warning.detail == "the PDF's pages hold no text and no scanned image: it is blank"
     assert time.monotonic() - start < 1
+
+
+@pytest.mark.slow
+def test_a_scanned_page_of_a_huge_size_is_read_at_a_page_s_resolution() -> None:
+    # The review page saved as a PDF at 8 dpi: a page of 155 × 219 inches.
+    page = Image.open(FIXTURES / "formats" / "huaian-city-2024.review.png")
+    out = io.BytesIO()
+    page.save(out, "PDF", resolution=8)
+    start = time.monotonic()
+    doc = pdf.read(out.getvalue())
+    assert time.monotonic() - start < 30
+    assert "行政复议" in doc.text() and doc.meta["ocr"] == "1 pages"

@@ -1,12 +1,15 @@
 """Ruled tables from the lines drawn on a page (a PDF's paths, a scan's strokes): the cells
 their crossings enclose, each placed on its table's grid with its spans.
 
-The geometry (snapping near lines together, crossings, the smallest enclosed cells, cells that
-touch making one table) is pdfplumber's; the page's lines and texts come from the reader.
+Near lines are snapped and joined by pdfplumber (merge_edges). The cells are found as
+pdfplumber finds them (from each crossing, the nearest crossings below and to the right that
+close a rectangle along drawn lines), but walking sorted lines, which stops where a line ends:
+pdfplumber compares every crossing with every other, seconds on a dense page.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,10 +39,8 @@ def tables(lines: list[Box], tolerance: float) -> list[Ruled]:
     if len(edges) < 4:
         return []
     merged = plumber.merge_edges(edges, tolerance, tolerance, tolerance, tolerance)
-    crossings = plumber.edges_to_intersections(merged, tolerance, tolerance)
-    cells = plumber.intersections_to_cells(crossings)
     found = []
-    for group in plumber.cells_to_tables(cells):
+    for group in _tables(_cells(merged, tolerance)):
         if len(group) < _MIN_CELLS:
             continue
         group = sorted(group, key=lambda c: (c[1], c[0]))
@@ -50,7 +51,85 @@ def tables(lines: list[Box], tolerance: float) -> list[Ruled]:
             max(c[3] for c in group),
         )
         found.append(Ruled(box, group))
-    return found
+    return sorted(found, key=lambda t: (t.box[1], t.box[0]))
+
+
+def _cells(edges: list[dict[str, Any]], tolerance: float) -> list[Box]:
+    """The smallest rectangles the lines close, one from each crossing that starts one."""
+    across: dict[float, list[tuple[float, float]]] = {}  # y → spans of horizontal lines
+    down: dict[float, list[tuple[float, float]]] = {}  # x → spans of vertical lines
+    for e in edges:
+        if e["orientation"] == "h":
+            across.setdefault(e["top"], []).append((e["x0"], e["x1"]))
+        else:
+            down.setdefault(e["x0"], []).append((e["top"], e["bottom"]))
+
+    def covers(spans: list[tuple[float, float]], a: float, b: float) -> bool:
+        return any(start - tolerance <= a and end + tolerance >= b for start, end in spans)
+
+    ys, xs = sorted(across), sorted(down)
+    crossings = {
+        (x, y) for x in xs for y in ys if covers(down[x], y, y) and covers(across[y], x, x)
+    }
+    cells: list[Box] = []
+    for x, y in sorted(crossings):
+        below = [y2 for y2 in ys if y2 > y]
+        right = [x2 for x2 in xs if x2 > x]
+        cell = _close(x, y, below, right, crossings, across, down, covers)
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def _close(
+    x: float,
+    y: float,
+    below: list[float],
+    right: list[float],
+    crossings: set[tuple[float, float]],
+    across: dict[float, list[tuple[float, float]]],
+    down: dict[float, list[tuple[float, float]]],
+    covers: Callable[[list[tuple[float, float]], float, float], bool],
+) -> Box | None:
+    for y2 in below:
+        if not covers(down[x], y, y2):
+            return None  # the line down from here ends: nothing further below closes a cell
+        if (x, y2) not in crossings:
+            continue
+        for x2 in right:
+            if not covers(across[y], x, x2):
+                break
+            if (
+                (x2, y) in crossings
+                and (x2, y2) in crossings
+                and covers(across[y2], x, x2)
+                and covers(down[x2], y, y2)
+            ):
+                return (x, y, x2, y2)
+    return None
+
+
+def _tables(cells: list[Box]) -> list[list[Box]]:
+    """Cells that share a corner make one table."""
+    parent = list(range(len(cells)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple[float, float], int] = {}
+    for i, (x0, top, x1, bottom) in enumerate(cells):
+        for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
+            if corner in first:
+                parent[root(i)] = root(first[corner])
+            else:
+                first[corner] = i
+    groups: dict[int, list[Box]] = {}
+    for i, cell in enumerate(cells):
+        groups.setdefault(root(i), []).append(cell)
+    return list(groups.values())
 
 
 def _edge(line: Box, tolerance: float) -> dict[str, Any] | None:
@@ -102,4 +181,8 @@ def _positions(values: list[float], tolerance: float) -> list[float]:
 
 
 def _index(positions: list[float], value: float) -> int:
-    return min(range(len(positions)), key=lambda i: abs(positions[i] - value))
+    """The grid line nearest the value."""
+    i = bisect.bisect_left(positions, value)
+    if i == len(positions) or (i > 0 and value - positions[i - 1] < positions[i] - value):
+        return i - 1
+    return i

@@ -45,22 +45,25 @@ def laid_out(
     """The page's texts in reading order: each table's texts in the cells their centres fall
     in, the texts between tables as lines."""
     parts: list[str | Table] = []
-    rest = sorted(words, key=lambda w: w.centre[1])
+    rest = [w for w in words if not any(_within(w, t.box) for t in ruled)]
     for table in ruled:
-        x0, top, x1, bottom = table.box
-        parts.append(_lines([w for w in rest if w.centre[1] < top]))
-        inside = [w for w in rest if top <= w.centre[1] <= bottom and x0 <= w.centre[0] <= x1]
-        rest = [w for w in rest if w.centre[1] > bottom]
+        parts.append(_lines([w for w in rest if w.centre[1] < table.box[1]]))
+        rest = [w for w in rest if w.centre[1] >= table.box[1]]  # beside it: read after it
+        inside = [w for w in words if _within(w, table.box)]
         raw = grid.raw_table(table, lambda box: "", tolerance)
         parts.append(layout.resolve(raw, [_cell(box, inside) for box in table.cells]))
     parts.append(_lines(rest))
     return Page(parts, scanned=scanned)
 
 
+def _within(word: Word, box: grid.Box) -> bool:
+    x, y = word.centre
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
 def _cell(box: grid.Box, words: list[Word]) -> str:
     """A cell's text; read by OCR, it keeps the confidence of its least sure text."""
-    x0, top, x1, bottom = box
-    mine = [w for w in words if x0 <= w.centre[0] <= x1 and top <= w.centre[1] <= bottom]
+    mine = [w for w in words if _within(w, box)]
     if not mine:
         return ""
     text = normalise.cell("\n".join(_line_texts(mine)))
@@ -165,7 +168,9 @@ def _same(a: list[str], b: list[str]) -> bool:
 
 
 def _is_tail(row: list[str]) -> bool:
-    return any(row) and not any(map(is_value, row))
+    """Label text with blank cells where the figures stand: the rest of a row the break cut (a
+    heading row across the table has no blank cells)."""
+    return any(row) and "" in row and not any(map(is_value, row))
 
 
 def _append_tail(row: list[str], tails: list[str]) -> None:

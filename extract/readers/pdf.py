@@ -24,6 +24,15 @@ from extract.readers import Unreadable, grid, layout, ocr, pages
 MAX_PAGES = 300
 # Lines closer than this (points) are one line; a stroke is thinner than this.
 _TOLERANCE = 2.0
+# A page with fewer characters than this and an image is a scan (a page number stamped on it).
+_SCAN_TEXT = 20
+# A page drawing more lines than this is a chart or hatching, not a table (the crossings of
+# n lines cost n² to find).
+_MAX_LINES = 3000
+# Beyond any page's edge, for bands of text across the whole page.
+_FAR = 1e6
+# A cell's text is taken this far (points) inside its rules.
+_INSET = 0.5
 # A scan is read by OCR at this resolution: a 五号 character (10.5 pt) is 22 pixels high.
 _DPI = 150
 
@@ -33,7 +42,7 @@ def read(data: bytes) -> Document:
         pdf = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as e:
         raise Unreadable(f"the PDF cannot be opened ({e}): encrypted or damaged") from None
-    meta: dict[str, str] = {}
+    notes: list[str] = []
     try:
         count = len(pdf)
         if count > MAX_PAGES:
@@ -44,23 +53,25 @@ def read(data: bytes) -> Document:
             try:
                 read.append(_read_page(pdf[i]))
             except pypdfium2.PdfiumError:  # a damaged page: the others are still read
+                read.append(pages.Page([]))
                 damaged.append(str(i + 1))
-        if damaged and not read:
+        if len(damaged) == count:
             raise Unreadable(f"none of the PDF's {count} pages can be read: it is damaged")
         scanned = [i for i, page in enumerate(read) if page.scanned]
-        if scanned:
-            if len(scanned) > ocr.MAX_PAGES:
-                meta["truncated"] = (
-                    f"{len(scanned)} pages are scans; only the first {ocr.MAX_PAGES} were read"
-                )
-            for i in scanned[: ocr.MAX_PAGES]:
-                read[i] = ocr.page(_render(pdf[i]))
+        if len(scanned) > ocr.MAX_PAGES:
+            notes.append(f"{len(scanned)} pages are scans; the first {ocr.MAX_PAGES} were read")
+        for i in scanned[: ocr.MAX_PAGES]:
+            try:
+                read[i] = ocr.page(render(pdf[i]))
+            except (pypdfium2.PdfiumError, Unreadable) as e:
+                damaged.append(f"{i + 1} ({e})")
     finally:
         pdf.close()
     if damaged:
-        meta["truncated"] = f"PDF page {', '.join(damaged)} of {count} could not be read"
-    doc = Document(pages.join(read), "pdf", meta=meta)
+        notes.append(f"PDF page {', '.join(damaged)} of {count} could not be read")
+    doc = Document(pages.join(read), "pdf", meta={"truncated": "; ".join(notes)} if notes else {})
     if scanned:
+        doc.meta["ocr"] = f"{min(len(scanned), ocr.MAX_PAGES)} pages"
         doc.format = "pdf-scan" if len(scanned) == len(read) else "pdf"
     if not doc.text().strip():
         if scanned:
@@ -69,32 +80,40 @@ def read(data: bytes) -> Document:
     return doc
 
 
-def _render(page: pypdfium2.PdfPage) -> Any:
-    """The page as an image (a NumPy array, RGB) at the OCR resolution."""
+def render(page: pypdfium2.PdfPage) -> Any:
+    """The page as an image (a NumPy array, RGB) at the OCR resolution, or smaller where the
+    page is larger than a page: its size is checked before a pixel is drawn."""
     try:
-        return page.render(scale=_DPI / 72).to_numpy()[:, :, :3]
+        width, height = page.get_size()
+        scale = min(_DPI / 72, ocr.MAX_SIDE / max(width, height, 1))
+        ocr.check(width * scale, height * scale)
+        return page.render(scale=scale, rev_byteorder=True).to_numpy()[:, :, :3]
     finally:
         page.close()
 
 
 def _read_page(page: pypdfium2.PdfPage) -> pages.Page:
-    width, height = page.get_size()
     textpage = page.get_textpage()
     try:
-        if not textpage.get_text_bounded().strip():
-            # An image on a page without text is a scan; a page with neither is blank.
-            images = page.get_objects(filter=[pdfium.FPDF_PAGEOBJ_IMAGE], max_depth=2)
-            return pages.Page([], scanned=next(images, None) is not None)
-        ruled = grid.tables(list(rules(page, height)), _TOLERANCE)
+        if textpage.count_chars() < _SCAN_TEXT:
+            # An image on a page without text (or only a page number stamped on it) is a scan;
+            # a page with neither is blank.
+            images = page.get_objects(filter=[pdfium.FPDF_PAGEOBJ_IMAGE], max_depth=1)
+            if next(images, None) is not None:
+                return pages.Page([], scanned=True)
+        top = page.get_bbox()[3]  # y is counted down from here (a page's box need not start at 0)
+        lines = list(rules(page, top))
+        ruled = grid.tables(lines, _TOLERANCE) if len(lines) <= _MAX_LINES else []
         parts: list[str | Table] = []
         above = 0.0  # top of the band not read yet, down the page
         for table in ruled:
-            _, top, _, bottom = table.box
-            parts.append(_band(textpage, width, height, above, top))
-            raw = grid.raw_table(table, lambda box: _bounded(textpage, height, box), _TOLERANCE)
+            _, table_top, _, table_bottom = table.box
+            if table_top > above:
+                parts.append(_bounded(textpage, top, (-_FAR, above, _FAR, table_top)))
+            raw = grid.raw_table(table, lambda box: _inside(textpage, top, box), _TOLERANCE)
             parts.append(layout.resolve(raw, [normalise.cell(t) for t in raw.texts]))
-            above = bottom
-        parts.append(_band(textpage, width, height, above, height))
+            above = max(above, table_bottom)
+        parts.append(_bounded(textpage, top, (-_FAR, above, _FAR, _FAR)))
         return pages.Page(parts)
     finally:
         textpage.close()
@@ -103,34 +122,39 @@ def _read_page(page: pypdfium2.PdfPage) -> pages.Page:
 
 def rules(page: pypdfium2.PdfPage, height: float) -> Iterator[grid.Box]:
     """The page's strokes as boxes, y down: thin filled rectangles as they are, stroked paths
-    segment by segment (a cell's border drawn as one rectangle gives its four sides)."""
-    for obj in page.get_objects(filter=[pdfium.FPDF_PAGEOBJ_PATH], max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
-        box = (left, height - top, right, height - bottom)
-        if min(right - left, top - bottom) <= _TOLERANCE:
-            yield box
+    segment by segment (a cell's border drawn as one rectangle gives its four sides). Read
+    through pdfium's own calls: a page holds hundreds of text objects to pass over."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    corners = [ctypes.byref(v) for v in (left, bottom, right, top)]
+    for i in range(pdfium.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium.FPDFPage_GetObject(page.raw, i)
+        if pdfium.FPDFPageObj_GetType(obj) != pdfium.FPDF_PAGEOBJ_PATH:
             continue
-        if not _stroked(obj):
-            continue  # a shaded cell's fill: its borders are drawn as their own strokes
-        yield from _segments(obj, height)
+        if not pdfium.FPDFPageObj_GetBounds(obj, *corners):
+            continue
+        x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
+        if min(x1 - x0, y1 - y0) <= _TOLERANCE:
+            yield (x0, height - y1, x1, height - y0)
+        elif _stroked(obj):  # not a shaded cell's fill: its borders are strokes of their own
+            yield from _segments(obj, height)
 
 
-def _stroked(obj: pypdfium2.PdfObject) -> bool:
+def _stroked(obj: Any) -> bool:
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    pdfium.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke))
+    pdfium.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
     return bool(stroke.value)
 
 
-def _segments(obj: pypdfium2.PdfObject, height: float) -> Iterator[grid.Box]:
-    matrix = obj.get_matrix()
+def _segments(obj: Any, height: float) -> Iterator[grid.Box]:
+    m = pdfium.FS_MATRIX()
+    pdfium.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
     start = last = None
     x, y = ctypes.c_float(), ctypes.c_float()
-    for i in range(pdfium.FPDFPath_CountSegments(obj.raw)):
-        segment = pdfium.FPDFPath_GetPathSegment(obj.raw, i)
+    for i in range(pdfium.FPDFPath_CountSegments(obj)):
+        segment = pdfium.FPDFPath_GetPathSegment(obj, i)
         pdfium.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
-        point = matrix.on_point(x.value, y.value)
-        kind = pdfium.FPDFPathSegment_GetType(segment)
-        if kind == pdfium.FPDF_SEGMENT_MOVETO or last is None:
+        point = (m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f)
+        if pdfium.FPDFPathSegment_GetType(segment) == pdfium.FPDF_SEGMENT_MOVETO or last is None:
             start = last = point
             continue
         yield _box(last, point, height)
@@ -144,14 +168,14 @@ def _box(a: tuple[float, float], b: tuple[float, float], height: float) -> grid.
     return (min(a[0], b[0]), height - max(a[1], b[1]), max(a[0], b[0]), height - min(a[1], b[1]))
 
 
-def _bounded(textpage: pypdfium2.PdfTextPage, height: float, box: grid.Box) -> str:
-    x0, top, x1, bottom = box
-    return textpage.get_text_bounded(x0, height - bottom, x1, height - top)
+def _bounded(textpage: pypdfium2.PdfTextPage, top: float, box: grid.Box) -> str:
+    """The text within a box given y down from the page's top (pdfium counts y up)."""
+    x0, y0, x1, y1 = box
+    return textpage.get_text_bounded(x0, top - y1, x1, top - y0)
 
 
-def _band(
-    textpage: pypdfium2.PdfTextPage, width: float, height: float, top: float, bottom: float
-) -> str:
-    if bottom - top <= 0:
-        return ""
-    return _bounded(textpage, height, (0, top, width, bottom))
+def _inside(textpage: pypdfium2.PdfTextPage, top: float, box: grid.Box) -> str:
+    """A cell's text: pdfium takes every character its box touches, so the box is drawn in
+    from the rules, where a glyph of the next cell may reach."""
+    x0, y0, x1, y1 = box
+    return _bounded(textpage, top, (x0 + _INSET, y0 + _INSET, x1 - _INSET, y1 - _INSET))
