@@ -62,6 +62,8 @@ ATTACHED_DOCX = {"jingyuan-shimen-2021", "sanjiang-2020"}
 # The office formats every report is rendered in, beside its HTML: the PDF is LibreOffice's print
 # of the DOCX, the OFD that PDF as an OFD converter saves it.
 OFFICE = ("docx", "xlsx", "doc", "xls", "pdf", "ofd")
+# The report also saved as an encrypted PDF (bad input for the readers' tests).
+ENCRYPTED_SLUG = "sanjiang-2020"
 # Reports also rasterised into an image-only PDF, as a scanned attachment (OCR, tens of seconds).
 SCANNED = ("huaian-city-2024", "jingyuan-shimen-2021")
 # A scan's resolution: an office scanner's default for documents.
@@ -501,7 +503,6 @@ def scan(printed: bytes, slug: str) -> None:
     pages[review].save(FORMATS / f"{slug}.review.png", optimize=True)
 
 
-ENCRYPTED_SLUG = "sanjiang-2020"
 # Bad input for the readers' tests (tests/fixtures/formats/bad): what a folder of downloaded
 # attachments holds besides reports.
 BAD = FORMATS / "bad"

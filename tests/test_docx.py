@@ -162,33 +162,31 @@ def test_content_in_alternate_content_at_body_level_is_read_once() -> None:
     assert texts(word(body)) == ["新式"]
 
 
+def with_zeros(size: int) -> bytes:
+    """A one-paragraph DOCX with a member of `size` zero bytes (a zip bomb's payload)."""
+    package = BytesIO()
+    with (
+        zipfile.ZipFile(BytesIO(word(p("x")))) as src,
+        zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+        dst.writestr("word/media/bomb.bin", b"\0" * size)
+    return package.getvalue()
+
+
 def test_a_member_that_inflates_past_the_limit_is_stopped_early(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(reader, "MAX_UNZIPPED", 3_000_000)
     monkeypatch.setattr(zips, "CHUNK", 64 * 1024)
-    package = BytesIO()
-    with (
-        zipfile.ZipFile(BytesIO(word(p("x")))) as src,
-        zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            dst.writestr(info.filename, src.read(info))
-        dst.writestr("word/media/bomb.bin", b"\0" * 4_000_000)  # declared honestly: refused
+    # declared honestly: refused
     with pytest.raises(Unreadable, match="limit"):
-        reader.read(package.getvalue())
+        reader.read(with_zeros(4_000_000))
 
 
 def test_a_member_that_lies_about_its_size_is_refused_before_it_is_inflated() -> None:
-    package = BytesIO()
-    with (
-        zipfile.ZipFile(BytesIO(word(p("x")))) as src,
-        zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            dst.writestr(info.filename, src.read(info))
-        dst.writestr("word/media/bomb.bin", b"\0" * 50_000_000)
-    data = bytearray(package.getvalue())
+    data = bytearray(with_zeros(50_000_000))
     entry = data.rindex(b"PK\x01\x02")  # the last central entry: the bomb's
     data[entry + 24 : entry + 28] = (1000).to_bytes(4, "little")  # it says it inflates to 1 kB
     with pytest.raises(Unreadable, match="not a readable zip"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import time
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -20,8 +21,8 @@ PRINTED = FIXTURES / "formats" / "huaian-city-2024.pdf"
 SPLIT = FIXTURES / "formats" / "jingyuan-shimen-2021.pdf"
 
 
-def rows(path: object) -> list[list[str]]:
-    doc = pdf.read(path.read_bytes())  # type: ignore[attr-defined]
+def rows(path: Path) -> list[list[str]]:
+    doc = pdf.read(path.read_bytes())
     return [row for b in doc.blocks if isinstance(b, Table) for row in b.rows]
 
 

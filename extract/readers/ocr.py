@@ -92,8 +92,7 @@ def _array(frame: Any) -> Any:
 def page(image: Any) -> pages.Page:
     """One page image (an RGB array): straightened, its tables from its strokes, its text by
     OCR."""
-    height, width = image.shape[:2]
-    check(width, height)
+    height, width = image.shape[:2]  # its size was checked before it was decoded or drawn
     if max(height, width) > MAX_SIDE * 1.25:
         image = _shrink(image)
         height, width = image.shape[:2]
