@@ -2,7 +2,8 @@
 corpus (the same reports as HTML, text, DOCX, XLSX, DOC, XLS, PDF, OFD and scans; the real
 PDF), with baselines measured in the same run:
 
-- text PDFs: extraction ÷ a bare pypdfium2 text pass over the same file (goal ≤ 2×);
+- text PDFs: extraction ÷ a bare pypdfium2 text pass over the same file (goal ≤ 2×), and the
+  PDF reader alone (bytes to text and tables, before mapping) ÷ the same pass;
 - DOCX and XLSX: extraction ÷ opening the package with python-docx / openpyxl alone;
 - DOC and XLS: extraction ÷ LibreOffice's conversion alone;
 - OFD: extraction ÷ parsing every XML part of the package with lxml;
@@ -43,13 +44,19 @@ from extract.readers import pdf as pdf_reader  # noqa: E402
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 
 
-def median_time(fn: Callable[[], object], rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def paired(
+    fn: Callable[[], object], base: Callable[[], object], rounds: int
+) -> tuple[float, float]:
+    """Median seconds of each, taken in alternate rounds: a busy spell of a shared machine
+    then slows both rather than one."""
+    times: list[tuple[float, float]] = [(timed(fn), timed(base)) for _ in range(rounds)]
+    return statistics.median(t for t, _ in times), statistics.median(b for _, b in times)
 
 
 def pdfium_text(data: bytes) -> str:
@@ -111,6 +118,8 @@ BASELINES: dict[str, tuple[str, Callable[[bytes], object]]] = {
     "jpg": ("RapidOCR alone on it", bare_ocr_image),
 }
 GOALS = {"pdf": 2.0}
+# The reader alone (bytes to blocks, before mapping), beside the whole extraction.
+READERS: dict[str, Callable[[bytes], object]] = {"pdf": pdf_reader.read}
 # Formats read by OCR: one round each.
 SLOW = {"scan.pdf", "png", "jpg"}
 
@@ -125,14 +134,21 @@ def main() -> None:
     print(f"{'format':8} {'docs':>4} {'ms/report':>10}  baseline (same files, same run)")
     for kind, docs in by_format.items():
         rounds = 1 if kind in SLOW else args.rounds
-        took = median_time(lambda docs=docs: [extract(d) for d in docs], rounds)
-        line = f"{kind:8} {len(docs):4} {1000 * took / len(docs):10.1f}"
-        if kind in BASELINES:
-            label, base = BASELINES[kind]
-            bare = median_time(lambda docs=docs, base=base: [base(d) for d in docs], rounds)
-            goal = f" (goal ≤ {GOALS[kind]:.0f}×)" if kind in GOALS else ""
-            line += f"  {took / bare:5.2f}× {label}{goal}"
-        print(line)
+        label, base = BASELINES.get(kind, ("", lambda d: None))
+        runs = [(kind, extract)]
+        if kind in READERS:
+            runs.append((f"{kind} read", READERS[kind]))
+        for name, fn in runs:
+            took, bare = paired(
+                lambda docs=docs, fn=fn: [fn(d) for d in docs],
+                lambda docs=docs, base=base: [base(d) for d in docs],
+                rounds,
+            )
+            line = f"{name:8} {len(docs):4} {1000 * took / len(docs):10.1f}"
+            if kind in BASELINES:
+                goal = f" (goal ≤ {GOALS[kind]:.0f}×)" if kind in GOALS else ""
+                line += f"  {took / bare:5.2f}× {label}{goal}"
+            print(line)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {rss:.0f} MB")
 

@@ -60,52 +60,77 @@ def _cells(edges: list[dict[str, Any]], tolerance: float) -> list[Box]:
     down: dict[float, list[tuple[float, float]]] = {}  # x → spans of vertical lines
     for e in edges:
         if e["orientation"] == "h":
-            across.setdefault(e["top"], []).append((e["x0"], e["x1"]))
+            across.setdefault(e["top"], []).append((e["x0"] - tolerance, e["x1"] + tolerance))
         else:
-            down.setdefault(e["x0"], []).append((e["top"], e["bottom"]))
-
-    def covers(spans: list[tuple[float, float]], a: float, b: float) -> bool:
-        return any(start - tolerance <= a and end + tolerance >= b for start, end in spans)
-
+            down.setdefault(e["x0"], []).append((e["top"] - tolerance, e["bottom"] + tolerance))
     ys, xs = sorted(across), sorted(down)
-    crossings = {
-        (x, y) for x in xs for y in ys if covers(down[x], y, y) and covers(across[y], x, x)
-    }
+    runs = {y: _runs(spans) for y, spans in across.items()}
+    columns = {x: _runs(spans) for x, spans in down.items()}
+    # Each crossing, by its column and row index, with the line it lies on each way: two
+    # crossings are joined by a line when they lie on the same one. Along each line the
+    # crossings are in order, so a walk stops where the line ends.
+    crossing: dict[tuple[int, int], tuple[int, int]] = {}
+    on_row: dict[int, list[int]] = {}
+    on_column: dict[int, list[int]] = {}
+    for j, y in enumerate(ys):
+        for h, (start, end) in enumerate(runs[y]):
+            for i in range(bisect.bisect_left(xs, start), bisect.bisect_right(xs, end)):
+                v = _on(columns[xs[i]], y)
+                if v is not None:
+                    crossing[i, j] = (h, v)
+                    on_row.setdefault(j, []).append(i)
+                    on_column.setdefault(i, []).append(j)
     cells: list[Box] = []
-    for x, y in sorted(crossings):
-        below = [y2 for y2 in ys if y2 > y]
-        right = [x2 for x2 in xs if x2 > x]
-        cell = _close(x, y, below, right, crossings, across, down, covers)
-        if cell is not None:
-            cells.append(cell)
+    for j, row in on_row.items():
+        for k, i in enumerate(row):
+            h, v = crossing[i, j]
+            column = on_column[i]
+            for j2 in column[bisect.bisect_right(column, j) :]:
+                if crossing[i, j2][1] != v:
+                    break  # the line down from here ends: nothing further below closes a cell
+                right = _close(crossing, row[k + 1 :], j, j2, h, crossing[i, j2][0])
+                if right is not None:
+                    cells.append((xs[i], ys[j], xs[right], ys[j2]))
+                    break
     return cells
 
 
 def _close(
-    x: float,
-    y: float,
-    below: list[float],
-    right: list[float],
-    crossings: set[tuple[float, float]],
-    across: dict[float, list[tuple[float, float]]],
-    down: dict[float, list[tuple[float, float]]],
-    covers: Callable[[list[tuple[float, float]], float, float], bool],
-) -> Box | None:
-    for y2 in below:
-        if not covers(down[x], y, y2):
-            return None  # the line down from here ends: nothing further below closes a cell
-        if (x, y2) not in crossings:
-            continue
-        for x2 in right:
-            if not covers(across[y], x, x2):
-                break
-            if (
-                (x2, y) in crossings
-                and (x2, y2) in crossings
-                and covers(across[y2], x, x2)
-                and covers(down[x2], y, y2)
-            ):
-                return (x, y, x2, y2)
+    crossing: dict[tuple[int, int], tuple[int, int]],
+    right: list[int],
+    j: int,
+    j2: int,
+    top: int,
+    bottom: int,
+) -> int | None:
+    """The column of the right side of a cell from row j to j2 whose top and bottom lie on
+    lines `top` and `bottom`: the first crossing along the top line with a line down to j2."""
+    for i2 in right:
+        h, v = crossing[i2, j]
+        if h != top:
+            return None  # the top line ends
+        corner = crossing.get((i2, j2))
+        if corner is not None and corner == (bottom, v):
+            return i2
+    return None
+
+
+def _runs(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A coordinate's lines in order, those that meet (within the tolerance) as one."""
+    out: list[tuple[float, float]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _on(runs: list[tuple[float, float]], value: float) -> int | None:
+    """Which of a coordinate's lines runs through the value, if any."""
+    for n, (start, end) in enumerate(runs):
+        if start <= value <= end:
+            return n
     return None
 
 
@@ -159,30 +184,27 @@ def _dict(x0: float, top: float, x1: float, bottom: float, orientation: str) -> 
 def raw_table(ruled: Ruled, text_of: Callable[[Box], str], tolerance: float) -> RawTable:
     """The table's cells on its grid: a cell's row and column are the grid lines its top and
     left sides fall on, its spans the grid lines it crosses."""
-    xs = _positions([c[0] for c in ruled.cells] + [c[2] for c in ruled.cells], tolerance)
-    ys = _positions([c[1] for c in ruled.cells] + [c[3] for c in ruled.cells], tolerance)
+    column = _grid([c[0] for c in ruled.cells] + [c[2] for c in ruled.cells], tolerance)
+    row = _grid([c[1] for c in ruled.cells] + [c[3] for c in ruled.cells], tolerance)
     raw = RawTable()
     for cell in ruled.cells:
-        row, column = _index(ys, cell[1]), _index(xs, cell[0])
-        raw.rows.append(row)
-        raw.columns.append(column)
-        raw.spans.append((max(_index(ys, cell[3]) - row, 1), max(_index(xs, cell[2]) - column, 1)))
+        x0, top, x1, bottom = cell
+        raw.rows.append(row[top])
+        raw.columns.append(column[x0])
+        raw.spans.append((max(row[bottom] - row[top], 1), max(column[x1] - column[x0], 1)))
         raw.texts.append(text_of(cell))
     return raw
 
 
-def _positions(values: list[float], tolerance: float) -> list[float]:
-    """Grid lines: the distinct positions, those within `tolerance` counted as one."""
-    out: list[float] = []
-    for v in sorted(values):
-        if not out or v - out[-1] > tolerance:
-            out.append(v)
-    return out
-
-
-def _index(positions: list[float], value: float) -> int:
-    """The grid line nearest the value."""
-    i = bisect.bisect_left(positions, value)
-    if i == len(positions) or (i > 0 and value - positions[i - 1] < positions[i] - value):
-        return i - 1
-    return i
+def _grid(values: list[float], tolerance: float) -> dict[float, int]:
+    """Each value's grid line: the distinct positions in order, those within `tolerance` of
+    the one before counted as one."""
+    line: dict[float, int] = {}
+    last = None
+    for v in sorted(set(values)):
+        if last is not None and v - last > tolerance:
+            line[v] = line[last] + 1
+        else:
+            line[v] = line[last] if last is not None else 0
+        last = v
+    return line

@@ -164,7 +164,15 @@ def _same(a: list[str], b: list[str]) -> bool:
     """The same row printed again, whatever spaces, brackets or misread characters the text
     layer or OCR put in it."""
     first, second = ("".join(label_key(c) for c in _squeeze(row)) for row in (a, b))
-    return bool(first) and SequenceMatcher(None, first, second).ratio() >= _SAME_ROW
+    if not first or first == second:
+        return bool(first)
+    alike = SequenceMatcher(None, first, second, autojunk=False)
+    # the cheap upper bounds first: most rows compared are not alike at all
+    return (
+        alike.real_quick_ratio() >= _SAME_ROW
+        and alike.quick_ratio() >= _SAME_ROW
+        and (alike.ratio() >= _SAME_ROW)
+    )
 
 
 def _is_tail(row: list[str]) -> bool:

@@ -37,6 +37,18 @@ _INSET = 0.5
 _DPI = 150
 
 
+def _plain(function: Any, result: Any, *arguments: Any) -> Any:
+    """A pdfium function over plain pointers: pypdfium2's binding builds a typed pointer for
+    each result, which doubles the cost of the calls made once per object of a page."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    assert address is not None  # a function pypdfium2 bound
+    return ctypes.CFUNCTYPE(result, *arguments)(address)
+
+
+_get_object = _plain(pdfium.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_get_type = _plain(pdfium.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+
+
 def read(data: bytes) -> Document:
     try:
         pdf = pypdfium2.PdfDocument(data)
@@ -104,16 +116,17 @@ def _read_page(page: pypdfium2.PdfPage) -> pages.Page:
         top = page.get_bbox()[3]  # y is counted down from here (a page's box need not start at 0)
         lines = list(rules(page, top))
         ruled = grid.tables(lines, _TOLERANCE) if len(lines) <= _MAX_LINES else []
+        text = _Text(textpage, top)
         parts: list[str | Table] = []
         above = 0.0  # top of the band not read yet, down the page
         for table in ruled:
             _, table_top, _, table_bottom = table.box
             if table_top > above:
-                parts.append(_bounded(textpage, top, (-_FAR, above, _FAR, table_top)))
-            raw = grid.raw_table(table, lambda box: _inside(textpage, top, box), _TOLERANCE)
+                parts.append(text((-_FAR, above, _FAR, table_top)))
+            raw = grid.raw_table(table, text.inside, _TOLERANCE)
             parts.append(layout.resolve(raw, [normalise.cell(t) for t in raw.texts]))
             above = max(above, table_bottom)
-        parts.append(_bounded(textpage, top, (-_FAR, above, _FAR, _FAR)))
+        parts.append(text((-_FAR, above, _FAR, _FAR)))
         return pages.Page(parts)
     finally:
         textpage.close()
@@ -126,10 +139,12 @@ def rules(page: pypdfium2.PdfPage, height: float) -> Iterator[grid.Box]:
     through pdfium's own calls: a page holds hundreds of text objects to pass over."""
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     corners = [ctypes.byref(v) for v in (left, bottom, right, top)]
+    raw = ctypes.cast(page.raw, ctypes.c_void_p).value
     for i in range(pdfium.FPDFPage_CountObjects(page.raw)):
-        obj = pdfium.FPDFPage_GetObject(page.raw, i)
-        if pdfium.FPDFPageObj_GetType(obj) != pdfium.FPDF_PAGEOBJ_PATH:
+        address = _get_object(raw, i)
+        if _get_type(address) != pdfium.FPDF_PAGEOBJ_PATH:
             continue
+        obj = ctypes.cast(address, pdfium.FPDF_PAGEOBJECT)
         if not pdfium.FPDFPageObj_GetBounds(obj, *corners):
             continue
         x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
@@ -168,14 +183,31 @@ def _box(a: tuple[float, float], b: tuple[float, float], height: float) -> grid.
     return (min(a[0], b[0]), height - max(a[1], b[1]), max(a[0], b[0]), height - min(a[1], b[1]))
 
 
-def _bounded(textpage: pypdfium2.PdfTextPage, top: float, box: grid.Box) -> str:
-    """The text within a box given y down from the page's top (pdfium counts y up)."""
-    x0, y0, x1, y1 = box
-    return textpage.get_text_bounded(x0, top - y1, x1, top - y0)
+class _Text:
+    """A page's text layer read box by box, through one buffer: a report asks for hundreds of
+    cells, and pypdfium2's get_text_bounded calls pdfium twice a box (its length, then its text)
+    and allocates for each."""
 
+    def __init__(self, textpage: pypdfium2.PdfTextPage, top: float) -> None:
+        self.textpage, self.top = textpage, top
+        # pdfium puts a line break (two units) before a character at most: 3× its characters
+        # and the closing NUL hold any box's text.
+        self.size = 3 * textpage.count_chars() + 1
+        self.buffer = (ctypes.c_ushort * self.size)()
 
-def _inside(textpage: pypdfium2.PdfTextPage, top: float, box: grid.Box) -> str:
-    """A cell's text: pdfium takes every character its box touches, so the box is drawn in
-    from the rules, where a glyph of the next cell may reach."""
-    x0, y0, x1, y1 = box
-    return _bounded(textpage, top, (x0 + _INSET, y0 + _INSET, x1 - _INSET, y1 - _INSET))
+    def __call__(self, box: grid.Box) -> str:
+        """The text within a box given y down from the page's top (pdfium counts y up)."""
+        x0, y0, x1, y1 = box
+        top = self.top
+        n = pdfium.FPDFText_GetBoundedText(
+            self.textpage.raw, x0, top - y0, x1, top - y1, self.buffer, self.size
+        )
+        if n <= 1:
+            return ""
+        return ctypes.string_at(self.buffer, 2 * (n - 1)).decode("utf-16-le", "ignore")
+
+    def inside(self, box: grid.Box) -> str:
+        """A cell's text: pdfium takes every character its box touches, so the box is drawn in
+        from the rules, where a glyph of the next cell may reach."""
+        x0, y0, x1, y1 = box
+        return self((x0 + _INSET, y0 + _INSET, x1 - _INSET, y1 - _INSET))
