@@ -236,6 +236,52 @@ def m008_digests_of_older_reports(db: Database) -> None:
         db.execute("update reports set digest = ? where id = ?", [digest, report])
 
 
+@migrations()
+def m009_revisits(db: Database) -> None:
+    """What a nightly crawl asks of the archive: the last answer to the same request (its
+    method, URL and body, as `request_key` writes it), and how each version of a report
+    differs from the one before it, cell by cell."""
+    captures = db.table("captures")
+    captures.add_column("request", str)
+    for rowid, url, role in db.execute(
+        "select rowid, url, role from captures where method = 'GET' or method is null"
+    ).fetchall():
+        key = request_key("GET", url, rendered=role == "rendered")
+        db.execute("update captures set request = ? where rowid = ?", [key, rowid])
+    captures.create_index(["request", "fetched_at"])
+    runs = db.table("runs")
+    for column in ("requests", "not_modified", "new_reports", "new_versions"):
+        runs.add_column(column, int)
+    runs.add_column("published_at", str)
+    # A list page as last read: the requests it led to (a list whose bytes change with every
+    # answer, a trace id or the time, is unchanged while its links are).
+    db.execute(
+        "create table list_links (request text primary key, links text, run text) without rowid"
+    )
+    db.execute(
+        """create view version_changes as
+        select r.agency_name as agency, r.year, r.province, r.level,
+          p.id as previous, r.id as report, p.version as from_version, r.version as to_version,
+          k.key as cell, old.value as old_value, new.value as new_value,
+          p.document_url as old_document, r.document_url as new_document
+        from reports r
+        join reports p on p.agency = r.agency and p.year = r.year and p.version = r.version - 1
+        join (select distinct report, key from cells) k on k.report in (r.id, p.id)
+        left join cells old on old.report = p.id and old.key = k.key
+        left join cells new on new.report = r.id and new.key = k.key
+        where old.value is not new.value
+        group by r.id, k.key"""
+    )
+
+
+def request_key(method: str, url: str, body: bytes = b"", rendered: bool = False) -> str:
+    """A request, as the archive recognises it again: a POST to a list API is its form too,
+    and a page a browser rendered is not the page as served."""
+    verb = f"RENDERED {method.upper()}" if rendered else method.upper()
+    what = f"{verb} {url}".encode() + (b"\n" + body if body else b"")
+    return hashlib.sha1(what).hexdigest()
+
+
 def migrate(db: Database) -> None:
     """Bring a database of any earlier schema version up to this one."""
     migrations.apply(db)

@@ -35,6 +35,37 @@ def _failed(alias: str = "") -> str:
     )
 
 
+# An answer that stands for what is there: a document, "not modified", a redirect followed,
+# or nothing there (asked again in its turn, not every night).
+_ANSWERED = (
+    "(status = 304 or status in (404, 410) or (status between 200 and 399 and error is null))"
+)
+
+
+def _known(rows: list) -> Known | None:
+    """History, newest first: (id, sha256, status, headers, fetched_at, url, role, referrer)."""
+    good = [r for r in rows if r[2] != 304]
+    if not good:
+        return None
+    latest = good[0]
+    changed = latest[4]
+    for row in good:
+        if row[1] != latest[1]:
+            break
+        changed = row[4]
+    return Known(
+        capture=latest[0],
+        sha256=latest[1],
+        status=latest[2],
+        headers=json.loads(latest[3] or "{}"),
+        url=latest[5],
+        role=latest[6],
+        referrer=latest[7],
+        checked=rows[0][4],
+        changed=changed,
+    )
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -55,6 +86,23 @@ class Capture:
     role: str | None = None  # robots, list, page, attachment; None for a local file
     method: str | None = None
     referrer: str | None = None  # the page that linked it
+    request: str | None = None  # the request it answered (archive.schema.request_key)
+
+
+@dataclass
+class Known:
+    """What earlier runs learnt of a request: its last good answer, when it was last asked,
+    and since when its bytes have been these."""
+
+    capture: str
+    sha256: str
+    status: int
+    headers: dict[str, str]
+    url: str
+    role: str | None
+    referrer: str | None
+    checked: str
+    changed: str
 
 
 class Archive:
@@ -76,6 +124,16 @@ class Archive:
             {"id": run, "kind": kind, "started_at": now(), "extractor": extractor, "note": note}
         )
         return run
+
+    def unfinished(self, kind: str, note: str) -> str | None:
+        """The run of this kind over the same portals that never finished (its process was
+        killed): the run a crawl started again resumes."""
+        row = self.db.execute(
+            "select id from runs where kind = ? and note = ? and ended_at is null"
+            " order by started_at desc limit 1",
+            [kind, note],
+        ).fetchone()
+        return row[0] if row else None
 
     def finish_run(self, run: str, captures: int, reports: int, failures: int) -> None:
         self.db.table("runs").update(
@@ -129,9 +187,55 @@ class Archive:
                 "role": capture.role,
                 "method": capture.method,
                 "referrer": capture.referrer,
+                "request": capture.request,
             },
         )
         return capture_id
+
+    def known(self, request: str, before: str) -> Known | None:
+        """A request's history from runs other than `before`, if it was answered well."""
+        rows = self.db.execute(
+            "select id, sha256, status, headers, fetched_at, url, role, referrer from captures"
+            f" where request = ? and run != ? and {_ANSWERED}"
+            " order by fetched_at desc, rowid desc",
+            [request, before],
+        ).fetchall()
+        return _known(rows)
+
+    def revisits(self, portal: str, before: str) -> list[Known]:
+        """The portal's report pages and attachments that earlier runs fetched, with their
+        history: those a nightly run re-asks when their turn comes."""
+        rows = self.db.execute(
+            "select request, id, sha256, status, headers, fetched_at, url, role, referrer"
+            " from captures where portal = ? and run != ? and role in ('page', 'attachment')"
+            f" and method = 'GET' and request is not null and {_ANSWERED}"
+            " order by request, fetched_at desc, rowid desc",
+            [portal, before],
+        ).fetchall()
+        by_request: dict[str, list] = {}
+        for row in rows:
+            by_request.setdefault(row[0], []).append(row[1:])
+        found = (_known(history) for history in by_request.values())
+        return [k for k in found if k is not None]
+
+    def same_links(self, request: str, links: str, run: str) -> bool:
+        """Whether a list page leads where it led when last read; remembered for next time."""
+        row = self.db.execute(
+            "select links from list_links where request = ?", [request]
+        ).fetchone()
+        self._insert(
+            "list_links", {"request": request, "links": links, "run": run}, upsert_on="request"
+        )
+        return row is not None and row[0] == links
+
+    def answered(self, request: str, run: str, before: str) -> dict | None:
+        """The answer this run recorded to a request before a time: by the process that was
+        killed, when a crawl is resumed."""
+        return self._one(
+            "select * from captures where request = ? and run = ? and fetched_at < ?"
+            " order by fetched_at desc, rowid desc limit 1",
+            [request, run, before],
+        )
 
     def tally_portals(self, run: str) -> list[dict]:
         """Each portal's share of a crawl run, and its health: blocked when no list page came
@@ -149,7 +253,7 @@ class Archive:
             why,
         ) in self.db.execute(
             "select portal, count(*), sum(role in ('list', 'rendered')),"
-            " sum(role in ('list', 'rendered') and status between 200 and 299),"
+            " sum(role in ('list', 'rendered') and (status between 200 and 299 or status = 304)),"
             " sum(role = 'page'), sum(role = 'attachment'), sum(" + _failed() + "),"
             " count(distinct case when extracted not in ('failed', 'attachment')"
             " then extracted end),"

@@ -21,6 +21,7 @@ from twisted.python.failure import Failure
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from archive.schema import request_key
 from archive.store import Archive, Capture
 from crawler import settings
 from extract.sniff import sniff
@@ -58,6 +59,7 @@ class Fetched:
     role: str | None = None
     referrer: str | None = None
     error: str | None = None  # why a response that came is still a failure
+    rendered: bool = False  # the DOM a browser rendered, not the bytes served
 
 
 class Recorder:
@@ -68,6 +70,7 @@ class Recorder:
         self.run = run
         self.filer = filer
         warc.parent.mkdir(parents=True, exist_ok=True)
+        repair(warc)  # a run resumed after a kill goes on after the last whole record
         self._warc_file = warc.open("ab")
         # Records are built by warcio and gzipped here, one member each, at a level that suits
         # their bytes: a PDF or a zip is not squeezed again at warcio's level 9.
@@ -105,6 +108,7 @@ class Recorder:
                 role=_role(request),
                 referrer=request.meta.get("referrer"),
                 error=_bad_redirect(request, response, site),
+                rendered=bool(request.meta.get("playwright")),
             ),
             portal,
         )
@@ -131,6 +135,9 @@ class Recorder:
                 role=fetched.role,
                 method=fetched.method,
                 referrer=fetched.referrer,
+                request=request_key(
+                    fetched.method, fetched.url, fetched.request_body, fetched.rendered
+                ),
             ),
             self.run,
             format=kind,
@@ -158,6 +165,9 @@ class Recorder:
                 role=_role(request),
                 method=request.method,
                 referrer=request.meta.get("referrer"),
+                request=request_key(
+                    request.method, request.url, request.body, bool(request.meta.get("playwright"))
+                ),
             ),
             self.run,
             per_run=True,
@@ -204,6 +214,40 @@ class Recorder:
         _RECORDERS.pop(self.run, None)
 
 
+def repair(warc: Path) -> int:
+    """Cut a WARC file back to its last whole record: a process killed while writing one
+    leaves half a gzip member, which no reader gets past. Each record is its own member
+    (`Recorder._write`), so the file is whole up to the end of the last member that ends.
+    The bytes cut off, if any."""
+    if not warc.exists():
+        return 0
+    whole = read = 0
+    member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    with warc.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            while chunk:
+                try:
+                    member.decompress(chunk)
+                except zlib.error:  # not gzip from here on: cut
+                    chunk = b""
+                    read = -1
+                    break
+                if not member.eof:
+                    read += len(chunk)
+                    break
+                read += len(chunk) - len(member.unused_data)
+                whole, chunk = read, member.unused_data
+                member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            if read < 0:
+                break
+    cut = warc.stat().st_size - whole
+    if cut:
+        logger.warning("%s: cut back to its last whole record, %d bytes off", warc, cut)
+        with warc.open("r+b") as f:
+            f.truncate(whole)
+    return cut
+
+
 class CaptureMiddleware:
     """Nearest the network (after every other downloader middleware has sent the request, before
     any has touched the response): retries, redirects and errors are all recorded as received."""
@@ -216,6 +260,8 @@ class CaptureMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
+        if "archived" in response.flags:  # answered from the archive, not the network
+            return response
         spider = self.crawler.spider
         Recorder.of(self.crawler).response(request, response, portal_id(spider, request), spider)
         return response

@@ -68,6 +68,7 @@ def crawl(
     on_response: Callable[[str], None] | None = None,
     log_level: str = "WARNING",
     file_as_it_goes: bool = True,
+    full: bool = False,
 ) -> Crawled:
     known = spiders()
     unknown = sorted({p.platform for p in portals} - set(known))
@@ -95,6 +96,7 @@ def crawl(
     options = settings(archive.path, run, warc, local, log_level)
     if not file_as_it_goes:
         options.set("NIANBAO_FILER", None)
+    options.set("NIANBAO_FULL", full)
     process = CrawlerProcess(options)
     by_platform: dict[str, list[Portal]] = {}
     for portal in portals:

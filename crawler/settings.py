@@ -37,14 +37,22 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept-Language": "zh-CN,zh;q=0.9",
     "Accept-Encoding": "gzip, deflate",
 }
+# Every request sent as if the archive were empty (a full crawl): `nianbao crawl --full`.
+NIANBAO_FULL = False
 COOKIES_ENABLED = True  # some portals set a session cookie before they serve lists
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 # Nearest the network, so every response is recorded as received (crawler/capture.py).
 # A request made from a portal's page belongs to that portal (crawler/spiders/base.py).
-SPIDER_MIDDLEWARES = {"crawler.spiders.base.PortalMiddleware": 600}
+# What an unchanged page links to is asked again only in its turn (crawler/revisit.py).
+SPIDER_MIDDLEWARES = {
+    "crawler.spiders.base.PortalMiddleware": 600,
+    "crawler.revisit.PruneMiddleware": 700,
+}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.polite.HostSlotMiddleware": 50,  # one slot per host and port (crawler/polite.py)
+    # Conditional requests, stored answers for 304s, a resumed run's answers from the archive.
+    "crawler.revisit.RevisitMiddleware": 900,
     "crawler.capture.CaptureMiddleware": 950,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.polite.BackoffRetryMiddleware": 550,  # Scrapy's retry, waiting as asked

@@ -41,6 +41,20 @@ def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
+warc_option = click.option(
+    "--warc-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data") / "warc",
+    show_default=True,
+    help="Where each run's WARC file is written.",
+)
+full_option = click.option(
+    "--full",
+    is_flag=True,
+    help="Fetch everything again, as if the archive were empty (no conditional requests).",
+)
+
+
 def open_archive(path: Path) -> Archive:
     try:
         return Archive(path)
@@ -129,7 +143,7 @@ def demo(db_path: Path, timeout: int, serve: bool, port: int) -> None:
 
 
 def crawl_with_progress(
-    portals: list[Portal], db_path: Path, warc_dir: Path, timeout: float
+    portals: list[Portal], db_path: Path, warc_dir: Path, timeout: float, full: bool = False
 ) -> Outcome:
     """A crawl with a live count of responses on a terminal."""
     from nianbao import crawling
@@ -147,7 +161,7 @@ def crawl_with_progress(
             )
 
     with archive_errors(db_path):
-        outcome = crawling.crawl_and_file(archive, portals, warc_dir, timeout, fetched)
+        outcome = crawling.crawl_and_file(archive, portals, warc_dir, timeout, fetched, full=full)
     if live:
         click.echo("", err=True)
     return outcome
@@ -214,14 +228,9 @@ def add(paths: tuple[Path, ...], db_path: Path, timeout: int) -> None:
 )
 @click.option("--url", help="Crawl one column from its entry URL, without editing the registry.")
 @db_option
-@click.option(
-    "--warc-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("data") / "warc",
-    show_default=True,
-    help="Where each run's WARC file is written.",
-)
+@warc_option
 @click.option("--timeout", default=TIMEOUT, show_default=True, help=TIMEOUT_HELP)
+@full_option
 def crawl(
     portal_ids: tuple[str, ...],
     portal_opts: tuple[str, ...],
@@ -231,12 +240,26 @@ def crawl(
     db_path: Path,
     warc_dir: Path,
     timeout: int,
+    full: bool,
 ) -> None:
     """Crawl portals of the registry (default: every bundled replica, served on 127.0.0.1
-    meanwhile), store every response, and file the reports found.
+    meanwhile), store every response, and file the reports found. What the archive knows is
+    asked again only if it may have changed; a crawl that was killed resumes.
 
     Example: nianbao crawl --portal mct-gknb --db data/archive.db
     """
+    portals = chosen(portal_ids, portal_opts, platform, every, url)
+    report_outcome(crawl_with_progress(portals, db_path, warc_dir, timeout, full))
+
+
+def chosen(
+    portal_ids: tuple[str, ...],
+    portal_opts: tuple[str, ...],
+    platform: str | None,
+    every: bool,
+    url: str | None,
+) -> list[Portal]:
+    """The portals a crawl's options name: by id, all, by platform, a URL; else the replicas."""
     from crawler import registry
     from nianbao import crawling
 
@@ -258,7 +281,61 @@ def crawl(
         raise click.ClickException(str(e.args[0])) from e
     except OSError as e:
         raise click.ClickException(f"{url}: {e}") from e
-    report_outcome(crawl_with_progress(portals, db_path, warc_dir, timeout))
+    return portals
+
+
+@cli.command()
+@click.argument("portal_ids", nargs=-1)
+@click.option("--portal", "portal_opts", multiple=True, help="A registry id (repeatable).")
+@click.option("--platform", help="Every registry portal of this platform.")
+@click.option(
+    "--all", "every", is_flag=True, help="Every portal of the registry, real and replica."
+)
+@db_option
+@warc_option
+@click.option(
+    "--publish",
+    "published",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("data") / "published.db",
+    show_default=True,
+    help="The copy of the archive Datasette serves, replaced whole when the run ends.",
+)
+@click.option("--timeout", default=TIMEOUT, show_default=True, help=TIMEOUT_HELP)
+@full_option
+def nightly(
+    portal_ids: tuple[str, ...],
+    portal_opts: tuple[str, ...],
+    platform: str | None,
+    every: bool,
+    db_path: Path,
+    warc_dir: Path,
+    published: Path,
+    timeout: int,
+    full: bool,
+) -> None:
+    """The scheduled run: under a lock (a second run stops at once), crawl what is new or
+    due, file new reports and new versions, then publish the archive for `nianbao serve`.
+
+    Example: nianbao nightly --all --db data/archive.db --publish data/published.db
+    """
+    from nianbao import nightly as nightly_run
+
+    portals = chosen(portal_ids, portal_opts, platform, every, None)
+    try:
+        with nightly_run.locked(db_path.parent / nightly_run.LOCK):
+            archive = open_archive(db_path)
+            with archive_errors(db_path):
+                done = nightly_run.run(archive, portals, warc_dir, timeout, published, full)
+    except nightly_run.Busy as e:
+        click.echo(f"nianbao: {e}", err=True)
+        sys.exit(75)  # EX_TEMPFAIL: cron and systemd see it as "try later"
+    report_outcome(done.outcome)
+    click.echo(
+        f"nightly: {done.requests} requests ({done.not_modified} not modified),"
+        f" {len(done.new_reports)} new reports, {len(done.new_versions)} new versions;"
+        f" published {done.published}"
+    )
 
 
 @cli.command()

@@ -39,7 +39,11 @@ def served(portals: list[Portal], base_port: int = 0) -> Iterator[list[Portal]]:
     sites = sorted(
         (s for s in replica_sites.sites() if s.id in order), key=lambda s: order.index(s.id)
     )
-    with serving(sites, base_port) as running:
+    # On the registry's ports where free: the same URLs from run to run, so that a nightly run
+    # knows them again.
+    by_id = {p.replica: p for p in portals if p.replica}
+    ports = [urllib.parse.urlsplit(by_id[s.id].entry_url).port or 0 for s in sites]
+    with serving(sites, base_port, ports) as running:
         ports = {r.site.id: r.port for r in running}
         yield [registry.at_port(p, ports[p.replica]) if p.replica else p for p in portals]
 
@@ -92,14 +96,24 @@ def crawl_and_file(
     warc_dir: Path,
     timeout: float,
     on_response: ingest.Tick | None = None,
+    kind: str = "crawl",
+    full: bool = False,
 ) -> Outcome:
-    run = archive.start_run("crawl", extractor_version(), note=" ".join(p.id for p in portals))
+    """A crawl run and its reports filed. A run of the same kind over the same portals that
+    was killed is resumed: what it recorded is answered from the archive, the rest fetched."""
+    note = " ".join(p.id for p in portals)
+    run = archive.unfinished(kind, note) or archive.start_run(kind, extractor_version(), note)
     ingest.RUNS[run] = ingest.Filing(ingest.Tally(), timeout)
     with served(portals) as reachable:
-        crawled = crawl(reachable, archive, run, warc_dir / f"{run}.warc.gz", on_response)
+        warc = warc_dir / f"{run}.warc.gz"
+        crawled = crawl(reachable, archive, run, warc, on_response, full=full)
     tally = ingest.extract_run(archive, run, timeout)
     per_portal = archive.tally_portals(run)
-    archive.finish_run(run, crawled.captures, tally.reports, crawled.failures + len(tally.failures))
+    # A resumed run's counts are its own and those of the process that was killed.
+    captures, failures = archive.db.execute(
+        "select count(*), coalesce(sum(status is null), 0) from captures where run = ?", [run]
+    ).fetchone()
+    archive.finish_run(run, captures, tally.reports, failures + len(tally.failures))
     distinct = archive.db.execute(
         "select count(distinct extracted) from captures where run = ?"
         " and extracted not in ('failed', 'attachment')",

@@ -22,7 +22,16 @@ import html
 import re
 from dataclasses import dataclass
 
-from replicas.site import NOT_FOUND, Report, Request, Response, reports, served, suffix
+from replicas.site import (
+    NOT_FOUND,
+    Report,
+    Request,
+    Response,
+    added,
+    reports,
+    served,
+    suffix,
+)
 
 SITE_NAME = "示范县人民政府"
 COLUMN = "/zwgk/xxgknb/"
@@ -167,8 +176,13 @@ class GenericSite:
         self.id = id
         self.per_page = per_page
         attached = attached or {}
-        found = sorted((reports()[s] for s in slugs), key=lambda r: r.published, reverse=True)
-        self.entries = [Entry(r, 8841 - 37 * i, attached.get(r.slug)) for i, r in enumerate(found)]
+        newest = sorted((reports()[s] for s in slugs), key=lambda r: r.published, reverse=True)
+        # An article's id is given once, when it is published: a later one gets a higher id.
+        ids = {r.slug: 8841 - 37 * i for i, r in enumerate(newest)}
+        for i, slug in enumerate(s for s in added(id) if s not in ids):
+            ids[slug] = 8841 + 37 * (i + 1)
+        found = sorted((reports()[s] for s in ids), key=lambda r: r.published, reverse=True)
+        self.entries = [Entry(r, ids[r.slug], attached.get(r.slug)) for r in found]
         self._pages = {e.path: e for e in self.entries}
         self._files = {e.file_path: e.attached for e in self.entries if e.attached}
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import threading
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from replicas.site import Request, Site
+from replicas.site import Request, Response, Site
 
 
 def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
@@ -40,7 +41,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 form,
                 {k.lower(): v for k, v in self.headers.items()},
             )
-            response = site.handle(request)
+            response = validated(site.handle(request), request)
             self.send_response(response.status)
             if response.content_type:
                 self.send_header("Content-Type", response.content_type)
@@ -55,6 +56,22 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+def validated(response: Response, request: Request) -> Response:
+    """A page or file with an entity tag, as a web server gives a static file, and a 304 for a
+    request that names the tag it has (a script's answers, to POSTs, have none)."""
+    if response.status != 200 or request.method not in ("GET", "HEAD"):
+        return response
+    names = {k.lower() for k in response.headers}
+    if "etag" not in names and "cache-control" not in names:
+        made = '"' + hashlib.sha1(response.body).hexdigest()[:16] + '"'
+        response = replace(response, headers={**response.headers, "ETag": made})
+    tag = next((v for k, v in response.headers.items() if k.lower() == "etag"), None)
+    asked = request.headers.get("if-none-match")
+    if tag and asked and tag in [t.strip() for t in asked.split(",")]:
+        return Response(b"", status=304, content_type="", headers={"ETag": tag})
+    return response
 
 
 @dataclass
@@ -82,13 +99,21 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def serving(sites: list[Site], base_port: int = 0) -> Iterator[list[Running]]:
-    """Serve every site (on base_port, base_port + 1, …; or free ports when 0) until exit."""
+def serving(
+    sites: list[Site], base_port: int = 0, ports: list[int] | None = None
+) -> Iterator[list[Running]]:
+    """Serve every site until exit: on base_port, base_port + 1, …; or on the given ports,
+    each where it is free, else on a free port; or on free ports."""
     servers = []
     try:
         for i, site in enumerate(sites):
-            port = base_port + i if base_port else 0
-            server = _Server(("127.0.0.1", port), _handler(site))
+            port = base_port + i if base_port else ports[i] if ports else 0
+            try:
+                server = _Server(("127.0.0.1", port), _handler(site))
+            except OSError:  # taken (another crawl, `nianbao replicas`): anywhere will do
+                if base_port:
+                    raise
+                server = _Server(("127.0.0.1", 0), _handler(site))
             threading.Thread(target=server.serve_forever, daemon=True).start()
             servers.append(server)
         yield [Running(s, srv.server_address[1]) for s, srv in zip(sites, servers, strict=True)]

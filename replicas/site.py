@@ -7,6 +7,7 @@ the crawler.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -83,7 +84,10 @@ class Report:
 
     @property
     def body(self) -> str:
-        return data("reports", f"{self.slug}.html").decode("utf-8")
+        text = data("reports", f"{self.slug}.html").decode("utf-8")
+        for old, new in changes().get("edit", {}).get(self.slug, []):
+            text = text.replace(old, new)
+        return text
 
 
 def data(*parts: str) -> bytes:
@@ -98,7 +102,30 @@ def page(name: str) -> str:
 @cache
 def reports() -> dict[str, Report]:
     rows = json.loads(data("reports.json"))
+    published = changes().get("published", {})
     return {
-        r["slug"]: Report(r["slug"], r["title"], r["agency"], r["year"], r["published"])
+        r["slug"]: Report(
+            r["slug"], r["title"], r["agency"], r["year"], published.get(r["slug"], r["published"])
+        )
         for r in rows
     }
+
+
+@cache
+def changes() -> dict:
+    """How the replicas' world has moved on since it was saved, for a nightly run to notice: a
+    JSON file named by NIANBAO_REPLICA_CHANGES, as
+    {"edit": {slug: [[old, new], …]}, "add": {site id: [slug, …]}, "published": {slug: date}}:
+    a report's text edited, a report added to a portal's column, a report (re)published."""
+    path = os.environ.get("NIANBAO_REPLICA_CHANGES")
+    if not path:
+        return {}
+    with open(path, encoding="utf-8") as f:
+        found: dict = json.load(f)
+    return found
+
+
+def added(site: str) -> list[str]:
+    """The reports a portal has published since it was saved (`changes`)."""
+    slugs: list[str] = changes().get("add", {}).get(site, [])
+    return slugs

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 import urllib.parse
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
 from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
+from crawler import revisit
 from crawler.browser import settled
 from crawler.capture import Fetched, Recorder, decoded_headers, record_failure
 from crawler.polite import host_slot
@@ -53,6 +55,24 @@ class PortalSpider(scrapy.Spider):
             request = self.entry(portal)
             request.meta["portal"] = portal.id
             yield request
+        if self.settings.getbool("NIANBAO_FULL"):
+            return
+        for portal in self.portals:
+            for request in self.revisits(portal):
+                yield request
+
+    def revisits(self, portal: Portal) -> Iterator[scrapy.Request]:
+        """The portal's known report pages and attachments whose turn to be asked again has
+        come (crawler/revisit.py): an old report edited under an unchanged list is seen."""
+        recorder = Recorder.of(self.crawler)
+        now = datetime.now(UTC)
+        for known in recorder.archive.revisits(portal.id, recorder.run):
+            if not revisit.due(known, now):
+                continue
+            role = known.role or "page"
+            callback = self.parse_attachment if role == "attachment" else self.parse_article
+            meta = {"portal": portal.id, "referrer": known.referrer, "known": known}
+            yield self.request(known.url, role, callback, meta=meta)
 
     def entry(self, portal: Portal) -> scrapy.Request:
         """The first request of a portal: its column, as a list page."""
