@@ -218,15 +218,22 @@ class Archive:
         found = (_known(history) for history in by_request.values())
         return [k for k in found if k is not None]
 
-    def same_links(self, request: str, links: str, run: str) -> bool:
-        """Whether a list page leads where it led when last read; remembered for next time."""
+    def swap_links(self, request: str, links: str, run: str) -> str | None:
+        """Where a list page led when last read (None if never); remembered as `links` now."""
         row = self.db.execute(
             "select links from list_links where request = ?", [request]
         ).fetchone()
         self._insert(
             "list_links", {"request": request, "links": links, "run": run}, upsert_on="request"
         )
-        return row is not None and row[0] == links
+        return row[0] if row else None
+
+    def fault(self, request: str, run: str, reason: str) -> None:
+        """A fault found in an answer after it was stored (a list that leads nowhere now)."""
+        self.db.execute(
+            "update captures set error = ? where request = ? and run = ? and error is null",
+            [reason, request, run],
+        )
 
     def answered(self, request: str, run: str, before: str) -> dict | None:
         """The answer this run recorded to a request before a time: by the process that was

@@ -118,6 +118,11 @@ class Recorder:
         and provenance in the archive."""
         headers = dict(fetched.headers)
         data = _decoded(fetched.body, headers.get("Content-Encoding", ""))
+        bomb = (
+            data is fetched.body
+            and "gzip" in headers.get("Content-Encoding", "")
+            and (_inflates_past(fetched.body, settings.DOWNLOAD_MAXSIZE))
+        )
         kind = sniff(data) if fetched.status < 300 else None
         self._warc_pair(fetched, packed=kind in _PACKED or data is not fetched.body)
         capture = self.archive.store(
@@ -131,7 +136,12 @@ class Recorder:
                 content_type=headers.get("Content-Type"),
                 portal=portal,
                 error=fetched.error
-                or (f"HTTP {fetched.status}" if fetched.status >= 400 else None),
+                or (
+                    f"a decompression bomb: its gzip body inflates past the"
+                    f" {settings.DOWNLOAD_MAXSIZE // 2**20} MB a response may have"
+                    if bomb
+                    else http_error(fetched.status, headers)
+                ),
                 role=fetched.role,
                 method=fetched.method,
                 referrer=fetched.referrer,
@@ -144,7 +154,8 @@ class Recorder:
             per_run=True,
         )
         self.captures += 1
-        if self.filer and fetched.role in ("page", "attachment") and 200 <= fetched.status < 300:
+        filed = fetched.role in ("page", "attachment") and 200 <= fetched.status < 300
+        if self.filer and filed and not (fetched.error or bomb):
             try:
                 self.filer(
                     self.archive, self.run, capture, fetched.url, data, headers.get("Content-Type")
@@ -275,8 +286,15 @@ def record_failure(spider: Any, failure: Failure) -> None:
     if failure.check(HttpError):
         return
     request = failure.request  # type: ignore[attr-defined]
-    reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+    name = failure.type.__name__
+    reason = f"{name}: {failure.getErrorMessage() or _SAID.get(name, 'no reason given')}"
     Recorder.of(spider.crawler).failure(request, reason, portal_id(spider, request))
+
+
+# What an error that says nothing of itself means.
+_SAID = {
+    "ResponseDataLossError": "the connection closed before the body reached its Content-Length",
+}
 
 
 def portal_id(spider: Any, request: Request) -> str | None:
@@ -299,6 +317,27 @@ def _bad_redirect(request: Request, response: Response, site: Any) -> str | None
     if same_site and not same_site(target):
         return f"off-site redirect to {target}, not followed"
     return None
+
+
+def http_error(status: int, headers: dict[str, str]) -> str | None:
+    """An answer's failure, with what the server said of it: how long it asked to wait, or
+    that its page is a firewall's challenge for a browser to solve."""
+    if status < 400:
+        return None
+    said = f"HTTP {status}"
+    wait = {k.lower(): v for k, v in headers.items()}.get("retry-after")
+    if wait:
+        said += f": Retry-After {wait}" + (" s" if wait.strip().isdigit() else "")
+    elif status == 412:
+        said += ": a web application firewall's challenge (a script for a browser to run)"
+    return said
+
+
+def _inflates_past(body: bytes, limit: int) -> bool:
+    try:
+        return bool(zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, limit + 1)[limit:])
+    except zlib.error:
+        return False
 
 
 def _decoded(body: bytes, encoding: str) -> bytes:

@@ -184,12 +184,7 @@ class PruneMiddleware(Revisits):
             return items
         requests = [i for i in items if isinstance(i, Request)]
         if response.meta.get("role") in _LISTS:
-            # A list is unchanged while it leads where it led, whatever else its bytes say.
-            links = "\n".join(sorted({key_of(r) for r in requests}))
-            recorder = self.recorder
-            key = key_of(response.request) if response.request else response.url
-            if recorder.archive.same_links(key, links, recorder.run):
-                response.meta["unchanged"] = True
+            self._compare(response, requests)
         if not response.meta.get("unchanged"):
             return items
         entries = [r for r in requests if r.meta.get("role") in _ENTRIES]
@@ -203,6 +198,25 @@ class PruneMiddleware(Revisits):
                 continue
             kept.append(item)
         return kept
+
+    def _compare(self, response: Response, requests: list[Request]) -> None:
+        """A list is unchanged while it leads where it led, whatever else its bytes say (a
+        trace id, the time); one that led to reports and now leads nowhere is a fault: its
+        portal has changed its layout, or emptied its column."""
+        links = "\n".join(sorted({f"{r.meta.get('role')} {key_of(r)}" for r in requests}))
+        recorder = self.recorder
+        key = key_of(response.request) if response.request else response.url
+        before = recorder.archive.swap_links(key, links, recorder.run)
+        if before == links:
+            response.meta["unchanged"] = True
+        elif before and not requests:
+            led = sum(line.split(" ", 1)[0] in _ENTRIES for line in before.splitlines())
+            if led:
+                reason = (
+                    f"the list leads nowhere now; it led to {led} report pages and attachments"
+                    " before (its layout changed?)"
+                )
+                recorder.archive.fault(key, recorder.run, reason)
 
     def _skip(self, request: Request, settled: bool) -> bool:
         role = request.meta.get("role")

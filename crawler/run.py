@@ -44,6 +44,10 @@ class Crawled:
     failures: int
 
 
+# A replica on 127.0.0.1 answers in milliseconds, or is one that stalls on purpose.
+LOCAL_TIMEOUT = 2
+
+
 def settings(db: Path, run: str, warc: Path, local: bool, log_level: str) -> Settings:
     """The project's polite settings, plus where this run records; `local` replicas on
     127.0.0.1 are crawled without AutoThrottle's start-up delay."""
@@ -54,9 +58,10 @@ def settings(db: Path, run: str, warc: Path, local: bool, log_level: str) -> Set
     s.set("NIANBAO_WARC", str(warc))
     s.set("LOG_LEVEL", log_level)
     s.set("NIANBAO_FILER", "nianbao.ingest.file_crawled")  # reports filed as the crawl goes
-    if local:  # replicas on 127.0.0.1: no start-up delay, short backoffs
+    if local:  # replicas on 127.0.0.1: no start-up delay, short backoffs and timeouts
         s.set("AUTOTHROTTLE_ENABLED", False)
         s.set("RETRY_BACKOFF_BASE", 0.2)
+        s.set("DOWNLOAD_TIMEOUT", LOCAL_TIMEOUT)
     return s
 
 

@@ -166,7 +166,8 @@ def extract_run(
     rows = list(
         archive.db.query(
             "select id, url, content_type from captures where run = ? and status = 200"
-            " and role in ('page', 'attachment') and extracted is null order by fetched_at, id",
+            " and role in ('page', 'attachment') and extracted is null and error is null"
+            " order by fetched_at, id",
             [run],
         )
     )

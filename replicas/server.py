@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import socket
+import struct
 import sys
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,6 +45,9 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 {k.lower(): v for k, v in self.headers.items()},
             )
             response = validated(site.handle(request), request)
+            if response.fault:
+                self._misbehave(response, head)
+                return
             self.send_response(response.status)
             if response.content_type:
                 self.send_header("Content-Type", response.content_type)
@@ -51,6 +57,37 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if not head:
                 self.wfile.write(response.body)
+
+        def _misbehave(self, response: Response, head: bool) -> None:
+            """What a hostile or broken server does (replicas/faults.py)."""
+            kind, _, arg = response.fault.partition(":")
+            if kind == "stall":
+                time.sleep(float(arg))
+            if kind == "reset":  # a TCP reset: linger on, for no time
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.connection.close()
+                self.close_connection = True
+                return
+            size = int(arg) if kind == "stream" else len(response.body)
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type or "text/html")
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(size * 2 if kind == "truncate" else size))
+            self.end_headers()
+            if head:
+                return
+            try:
+                if kind == "stream":
+                    chunk = bytes(1 << 20)
+                    for _ in range(size // len(chunk)):
+                        self.wfile.write(chunk)
+                else:
+                    self.wfile.write(response.body)
+            finally:
+                self.close_connection = True
 
         def log_message(self, format: str, *args: object) -> None:  # quiet: the crawl logs
             pass

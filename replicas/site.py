@@ -33,6 +33,10 @@ class Response:
     status: int = 200
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    # How the server misbehaves in answering (replicas/faults.py): "reset" the connection,
+    # "truncate" the body short of its Content-Length, "stall:<seconds>" before answering,
+    # "stream:<bytes>" of zeros announced and sent until the client hangs up.
+    fault: str = ""
 
 
 # What a portal says an attachment is, by its extension.

@@ -18,6 +18,7 @@ from tests.conftest import golden_corpus, load_expected
 pytestmark = pytest.mark.slow
 
 FILED = {
+    "replica-faults": {("沭阳县人民政府", 2025)},  # the one page that answers, after a 429
     "replica-anhui": {
         ("沭阳县人民政府", 2025),
         ("舒城县人民政府", 2020),
@@ -158,6 +159,7 @@ def test_each_portal_has_its_health_recorded(crawl: tuple) -> None:
     health = dict(conn.execute("select portal, health from run_portals"))
     assert health == {
         "replica-anhui": "degraded",  # a list page's first answer is a 500
+        "replica-faults": "degraded",  # every fault a server has
         "replica-generic": "ok",
         "replica-gkmlpt": "degraded",  # a 404 attachment, pages past the end
         "replica-hanweb": "degraded",  # a 404 attachment
