@@ -7,6 +7,7 @@ newer extractor replaces what was derived from it and says which extractor did.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import secrets
@@ -66,6 +67,10 @@ def _known(rows: list) -> Known | None:
     )
 
 
+def new_run(kind: str) -> str:
+    return f"{kind}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -110,19 +115,26 @@ class Archive:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.db = Database(path)
-        # A crawl commits each capture as it comes: a write-ahead log makes that an append, not
-        # two syncs, and lets readers go on meanwhile. Safe against a crash of the process; a
-        # power cut can lose the last commits, never the file.
-        self.db.execute("pragma journal_mode = wal")
-        self.db.execute("pragma synchronous = normal")
-        migrate(self.db)
+        # Processes of one crawl open it at once: one at a time sets it up.
+        with path.with_name(f".{path.name}.open").open("a") as opening:
+            fcntl.flock(opening, fcntl.LOCK_EX)
+            # A crawl commits each capture as it comes: a write-ahead log makes that an append,
+            # not two syncs, and lets readers go on meanwhile. Safe against a crash of the
+            # process; a power cut can lose the last commits, never the file.
+            self.db.execute("pragma journal_mode = wal")
+            self.db.execute("pragma synchronous = normal")
+            migrate(self.db)
+            self.db.conn.commit()
         self.blobs = BlobStore(path.parent / "blobs")
 
-    def start_run(self, kind: str, extractor: str, note: str = "") -> str:
-        run = f"{kind}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
-        self.db.table("runs").insert(
-            {"id": run, "kind": kind, "started_at": now(), "extractor": extractor, "note": note}
+    def start_run(self, kind: str, extractor: str, note: str = "", run: str = "") -> str:
+        """A new run, or one another process of the same crawl started (`run` given)."""
+        run = run or new_run(kind)
+        self._insert(
+            "runs",
+            {"id": run, "kind": kind, "started_at": now(), "extractor": extractor, "note": note},
         )
+        self.db.conn.commit()
         return run
 
     def unfinished(self, kind: str, note: str) -> str | None:

@@ -74,6 +74,7 @@ def crawl(
     log_level: str = "WARNING",
     file_as_it_goes: bool = True,
     full: bool = False,
+    redis_url: str | None = None,
 ) -> Crawled:
     known = spiders()
     unknown = sorted({p.platform for p in portals} - set(known))
@@ -102,6 +103,8 @@ def crawl(
     if not file_as_it_goes:
         options.set("NIANBAO_FILER", None)
     options.set("NIANBAO_FULL", full)
+    if redis_url:
+        shared(options, redis_url, run)
     process = CrawlerProcess(options)
     by_platform: dict[str, list[Portal]] = {}
     for portal in portals:
@@ -124,6 +127,21 @@ def crawl(
     if recorder is None:
         return Crawled(run, warc, 0, 0)
     return Crawled(run, warc, recorder.captures, recorder.failures)
+
+
+def shared(options: Settings, redis_url: str, run: str) -> None:
+    """Several crawler processes, on this machine or others, as one crawl: the run's request
+    queue and its dupefilter live in Redis (scrapy-redis), named by the run; each process
+    takes the next request from the queue and gives it what its pages lead to."""
+    options.set("SCHEDULER", "scrapy_redis.scheduler.Scheduler")
+    options.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter")
+    options.set("REDIS_URL", redis_url)
+    # Kept when one process ends: the others are still at work (a run's keys expire with it).
+    options.set("SCHEDULER_PERSIST", True)
+    options.set("SCHEDULER_QUEUE_KEY", f"nianbao:{run}:%(spider)s:requests")
+    options.set("SCHEDULER_DUPEFILTER_KEY", f"nianbao:{run}:%(spider)s:dupefilter")
+    # An idle process waits this long for another's pages to fill the queue before it ends.
+    options.set("SCHEDULER_IDLE_BEFORE_CLOSE", 2)
 
 
 def _ticker(tick: Callable[[str], None]) -> Callable[..., None]:

@@ -48,6 +48,13 @@ warc_option = click.option(
     show_default=True,
     help="Where each run's WARC file is written.",
 )
+redis_option = click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    help="Share the crawl's queue and dupefilter in this Redis (redis://host:6379/0) with the"
+    " other processes started with it, on this machine or others.",
+)
 full_option = click.option(
     "--full",
     is_flag=True,
@@ -143,7 +150,12 @@ def demo(db_path: Path, timeout: int, serve: bool, port: int) -> None:
 
 
 def crawl_with_progress(
-    portals: list[Portal], db_path: Path, warc_dir: Path, timeout: float, full: bool = False
+    portals: list[Portal],
+    db_path: Path,
+    warc_dir: Path,
+    timeout: float,
+    full: bool = False,
+    redis_url: str | None = None,
 ) -> Outcome:
     """A crawl with a live count of responses on a terminal."""
     from nianbao import crawling
@@ -161,7 +173,9 @@ def crawl_with_progress(
             )
 
     with archive_errors(db_path):
-        outcome = crawling.crawl_and_file(archive, portals, warc_dir, timeout, fetched, full=full)
+        outcome = crawling.crawl_and_file(
+            archive, portals, warc_dir, timeout, fetched, full=full, redis_url=redis_url
+        )
     if live:
         click.echo("", err=True)
     return outcome
@@ -231,6 +245,7 @@ def add(paths: tuple[Path, ...], db_path: Path, timeout: int) -> None:
 @warc_option
 @click.option("--timeout", default=TIMEOUT, show_default=True, help=TIMEOUT_HELP)
 @full_option
+@redis_option
 def crawl(
     portal_ids: tuple[str, ...],
     portal_opts: tuple[str, ...],
@@ -241,6 +256,7 @@ def crawl(
     warc_dir: Path,
     timeout: int,
     full: bool,
+    redis_url: str | None,
 ) -> None:
     """Crawl portals of the registry (default: every bundled replica, served on 127.0.0.1
     meanwhile), store every response, and file the reports found. What the archive knows is
@@ -249,7 +265,7 @@ def crawl(
     Example: nianbao crawl --portal mct-gknb --db data/archive.db
     """
     portals = chosen(portal_ids, portal_opts, platform, every, url)
-    report_outcome(crawl_with_progress(portals, db_path, warc_dir, timeout, full))
+    report_outcome(crawl_with_progress(portals, db_path, warc_dir, timeout, full, redis_url))
 
 
 def chosen(
@@ -303,6 +319,7 @@ def chosen(
 )
 @click.option("--timeout", default=TIMEOUT, show_default=True, help=TIMEOUT_HELP)
 @full_option
+@redis_option
 def nightly(
     portal_ids: tuple[str, ...],
     portal_opts: tuple[str, ...],
@@ -313,6 +330,7 @@ def nightly(
     published: Path,
     timeout: int,
     full: bool,
+    redis_url: str | None,
 ) -> None:
     """The scheduled run: under a lock (a second run stops at once), crawl what is new or
     due, file new reports and new versions, then publish the archive for `nianbao serve`.
@@ -326,7 +344,9 @@ def nightly(
         with nightly_run.locked(db_path.parent / nightly_run.LOCK):
             archive = open_archive(db_path)
             with archive_errors(db_path):
-                done = nightly_run.run(archive, portals, warc_dir, timeout, published, full)
+                done = nightly_run.run(
+                    archive, portals, warc_dir, timeout, published, full, redis_url
+                )
     except nightly_run.Busy as e:
         click.echo(f"nianbao: {e}", err=True)
         sys.exit(75)  # EX_TEMPFAIL: cron and systemd see it as "try later"
@@ -339,7 +359,11 @@ def nightly(
 
 
 @cli.command()
-@click.option("--port", default=8601, show_default=True, help="Port of the first replica.")
+@click.option(
+    "--port",
+    default=0,
+    help="Serve them from this port on, one each (default: each on its registry port).",
+)
 def replicas(port: int) -> None:
     """Serve the bundled replica portals on 127.0.0.1 (one port each) until interrupted.
 

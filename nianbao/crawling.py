@@ -4,6 +4,8 @@ captures extracted into the archive, each portal's outcome recorded."""
 from __future__ import annotations
 
 import hashlib
+import os
+import socket
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -41,11 +43,37 @@ def served(portals: list[Portal], base_port: int = 0) -> Iterator[list[Portal]]:
     )
     # On the registry's ports where free: the same URLs from run to run, so that a nightly run
     # knows them again.
+    # A replica already served there (`nianbao replicas`, another process of the same crawl)
+    # is reached where it is.
     by_id = {p.replica: p for p in portals if p.replica}
+    running_already = {s.id for s in sites if not base_port and _serving(by_id[s.id])}
+    sites = [s for s in sites if s.id not in running_already]
     ports = [urllib.parse.urlsplit(by_id[s.id].entry_url).port or 0 for s in sites]
     with serving(sites, base_port, ports) as running:
-        ports = {r.site.id: r.port for r in running}
-        yield [registry.at_port(p, ports[p.replica]) if p.replica else p for p in portals]
+        at = {r.site.id: r.port for r in running}
+        yield [registry.at_port(p, at[p.replica]) if p.replica in at else p for p in portals]
+
+
+def _serving(portal: Portal) -> bool:
+    """Whether the portal's replica answers at its registry address already."""
+    try:
+        with urllib.request.urlopen(portal.entry_url, timeout=2) as response:
+            return str(response.headers.get("Server", "")).startswith("replica-")
+    except (OSError, ValueError):
+        return False
+
+
+def joined(redis_url: str, kind: str, note: str) -> str:
+    """The run of this crawl the first of its processes started, named in Redis; a day later
+    the name is gone, and the next night's crawl is a run of its own."""
+    import redis
+
+    from archive.store import new_run
+
+    key = f"nianbao:run:{kind}:{hashlib.sha1(note.encode()).hexdigest()}"
+    server = redis.Redis.from_url(redis_url)
+    server.set(key, new_run(kind), nx=True, ex=20 * 3600)
+    return str(server.get(key).decode())
 
 
 def portal_for_url(url: str, platform: str | None) -> Portal:
@@ -98,15 +126,21 @@ def crawl_and_file(
     on_response: ingest.Tick | None = None,
     kind: str = "crawl",
     full: bool = False,
+    redis_url: str | None = None,
 ) -> Outcome:
     """A crawl run and its reports filed. A run of the same kind over the same portals that
-    was killed is resumed: what it recorded is answered from the archive, the rest fetched."""
+    was killed is resumed: what it recorded is answered from the archive, the rest fetched.
+    With Redis, the processes started for the same crawl join one run and share its queue."""
     note = " ".join(p.id for p in portals)
-    run = archive.unfinished(kind, note) or archive.start_run(kind, extractor_version(), note)
+    run = archive.unfinished(kind, note) or archive.start_run(
+        kind, extractor_version(), note, joined(redis_url, kind, note) if redis_url else ""
+    )
     ingest.RUNS[run] = ingest.Filing(ingest.Tally(), timeout)
     with served(portals) as reachable:
-        warc = warc_dir / f"{run}.warc.gz"
-        crawled = crawl(reachable, archive, run, warc, on_response, full=full)
+        # Several processes of one crawl write a WARC each: appends of two would interleave.
+        mine = f"-{socket.gethostname()}-{os.getpid()}" if redis_url else ""
+        warc = warc_dir / f"{run}{mine}.warc.gz"
+        crawled = crawl(reachable, archive, run, warc, on_response, full=full, redis_url=redis_url)
     tally = ingest.extract_run(archive, run, timeout)
     per_portal = archive.tally_portals(run)
     # A resumed run's counts are its own and those of the process that was killed.

@@ -85,11 +85,12 @@ def run(
     timeout: float,
     published: Path | None,
     full: bool = False,
+    redis_url: str | None = None,
 ) -> Nightly:
     """One nightly run, already under the lock: crawl, file, summarise, publish."""
     before = {r[0] for r in archive.db.execute("select id from reports")}
     outcome = crawling.crawl_and_file(
-        archive, portals, warc_dir, timeout, kind="nightly", full=full
+        archive, portals, warc_dir, timeout, kind="nightly", full=full, redis_url=redis_url
     )
     run_id = outcome.crawled.run
     requests, not_modified = archive.db.execute(

@@ -39,6 +39,12 @@ if ! command -v soffice >/dev/null 2>&1; then
   apt_install --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui
 fi
 
+# Redis, for crawls shared by several processes (--redis) and their test.
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "bootstrap: installing Debian's redis-server" >&2
+  apt_install --no-install-recommends redis-server
+fi
+
 # OpenCV (OCR's image work) loads libGL and GLib at import; a minimal Debian lacks them.
 if ! ldconfig -p | grep -q "libGL.so.1 " || ! ldconfig -p | grep -q "libglib-2.0.so.0 "; then
   echo "bootstrap: installing libgl1 and libglib2.0-0 for OpenCV" >&2

@@ -1,0 +1,130 @@
+"""Two crawler processes sharing one scrapy-redis queue and dupefilter in a real redis-server
+crawl the replicas as one crawl: the same captures and reports as one process, none twice."""
+
+from __future__ import annotations
+
+import collections
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.slow  # Debian's redis-server, which scripts/bootstrap.sh installs
+PORTALS = ["replica-generic", "replica-vsb", "replica-trs"]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    where = tmp_path_factory.mktemp("redis")
+    options = ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(where)]
+    server = subprocess.Popen(
+        ["redis-server", *options],
+        stdout=subprocess.DEVNULL,
+    )
+    import redis
+
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def replicas() -> Iterator[None]:
+    """The replicas served by a process of their own, as for crawlers on other machines."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "nianbao", "replicas"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        try:
+            urllib.request.urlopen("http://127.0.0.1:8607/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def crawl(root: Path, *extra: str) -> list[str]:
+    where = ["--db", str(root / "archive.db"), "--warc-dir", str(root)]
+    return [sys.executable, "-m", "nianbao", "crawl", *PORTALS, *where, *extra]
+
+
+def captures(root: Path) -> collections.Counter:
+    conn = sqlite3.connect(root / "archive.db")
+    return collections.Counter(
+        conn.execute("select url, status, sha256, error from captures where role != 'robots'")
+    )
+
+
+@pytest.fixture(scope="module")
+def shared(
+    redis_url: str, replicas: None, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path]:
+    """One process alone, then two at once over Redis."""
+    alone = tmp_path_factory.mktemp("alone")
+    subprocess.run(crawl(alone), check=True, capture_output=True, timeout=300)
+    two = tmp_path_factory.mktemp("two")
+    crawlers = [
+        subprocess.Popen(
+            crawl(two, "--redis", redis_url), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
+    for crawler in crawlers:
+        _, err = crawler.communicate(timeout=300)
+        assert crawler.returncode == 0, err.decode()
+    return alone, two
+
+
+def test_two_processes_record_what_one_records_none_lost_none_twice(shared: tuple) -> None:
+    alone, two = shared
+    assert captures(two) == captures(alone)
+    conn = sqlite3.connect(two / "archive.db")
+    assert conn.execute("select count(*) from runs").fetchone()[0] == 1  # one crawl
+
+
+def test_the_two_processes_shared_the_work_and_fetched_nothing_twice(shared: tuple) -> None:
+    _, two = shared
+    fetched: list[str] = []
+    warcs = sorted(two.glob("*.warc.gz"))
+    for warc in warcs:
+        with warc.open("rb") as f:
+            fetched += [
+                r.rec_headers.get_header("WARC-Target-URI")
+                for r in ArchiveIterator(f)
+                if r.rec_type == "response"
+            ]
+    pages = [u for u in fetched if urllib.parse.urlsplit(u).path != "/robots.txt"]
+    assert len(warcs) == 2  # one WARC per process
+    assert len(pages) == len(set(pages))  # each asked once, by one or the other
+    answered = {url for url, status, *_ in captures(two) if status is not None}
+    assert set(pages) == answered  # every answer in one WARC or the other
+
+
+def test_the_reports_filed_are_the_same(shared: tuple) -> None:
+    alone, two = shared
+    query = "select id from reports order by id"
+    assert (
+        sqlite3.connect(two / "archive.db").execute(query).fetchall()
+        == sqlite3.connect(alone / "archive.db").execute(query).fetchall()
+    )
