@@ -116,7 +116,17 @@ def worker(root: Path, entry: str, kind: str) -> None:
             early.append(rss_mb())
 
     start = time.perf_counter()
-    crawl([portal], archive, run, root / f"{run}.warc.gz", tick, file_as_it_goes=False)
+    # The generic spider walks 50 list pages of a column by default: this one has more.
+    walk = {"NIANBAO_GENERIC_MAX_LIST_PAGES": 100_000}
+    crawl(
+        [portal],
+        archive,
+        run,
+        root / f"{run}.warc.gz",
+        tick,
+        file_as_it_goes=False,
+        overrides=walk,
+    )
     took = time.perf_counter() - start
     requests = archive.db.execute(
         "select count(*) from captures where run = ? and status is not null", [run]

@@ -9,7 +9,9 @@ import time
 import urllib.parse
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.response import response_status_message
 
@@ -41,6 +43,32 @@ class HostSlotMiddleware:
 
     def process_request(self, request: Request) -> None:
         request.meta["download_slot"] = host_slot(request.url)
+
+
+class BudgetMiddleware:
+    """A night's budget of requests (NIANBAO_BUDGET, 0 for none), over every portal of the
+    run: past it, a request is not sent, and is recorded as not asked, with the reason; the
+    next night asks it (it is still unknown, or still due). Answers from the archive (a
+    resumed run, robots.txt within the day) cost nothing."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BudgetMiddleware:
+        return cls(crawler.settings.getint("NIANBAO_BUDGET"))
+
+    def process_request(self, request: Request) -> None:
+        if not self.budget:
+            return
+        sent = _SENT.get(self.budget, 0)
+        if sent >= self.budget:
+            raise IgnoreRequest(f"not asked: the run's budget of {self.budget} requests is spent")
+        _SENT[self.budget] = sent + 1
+
+
+# Requests sent in this process, by budget (one run per process; its crawlers share it).
+_SENT: dict[int, int] = {}
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -75,6 +75,8 @@ def crawl(
     file_as_it_goes: bool = True,
     full: bool = False,
     redis_url: str | None = None,
+    budget: int = 0,
+    overrides: dict[str, object] | None = None,
 ) -> Crawled:
     known = spiders()
     unknown = sorted({p.platform for p in portals} - set(known))
@@ -103,6 +105,9 @@ def crawl(
     if not file_as_it_goes:
         options.set("NIANBAO_FILER", None)
     options.set("NIANBAO_FULL", full)
+    options.set("NIANBAO_BUDGET", budget)
+    for name, value in (overrides or {}).items():  # a bench's or an operator's own settings
+        options.set(name, value, priority="cmdline")
     if redis_url:
         shared(options, redis_url, run)
     process = CrawlerProcess(options)

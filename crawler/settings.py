@@ -39,6 +39,8 @@ DEFAULT_REQUEST_HEADERS = {
 }
 # Every request sent as if the archive were empty (a full crawl): `nianbao crawl --full`.
 NIANBAO_FULL = False
+# Requests a run may send over all its portals (0: no limit): `--budget`.
+NIANBAO_BUDGET = 0
 COOKIES_ENABLED = True  # some portals set a session cookie before they serve lists
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
@@ -53,6 +55,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.polite.HostSlotMiddleware": 50,  # one slot per host and port (crawler/polite.py)
     # Conditional requests, stored answers for 304s, a resumed run's answers from the archive.
     "crawler.revisit.RevisitMiddleware": 900,
+    # What goes to the network past the archive's answers counts against the run's budget.
+    "crawler.polite.BudgetMiddleware": 920,
     "crawler.capture.CaptureMiddleware": 950,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.polite.BackoffRetryMiddleware": 550,  # Scrapy's retry, waiting as asked

@@ -320,6 +320,12 @@ def chosen(
 @click.option("--timeout", default=TIMEOUT, show_default=True, help=TIMEOUT_HELP)
 @full_option
 @redis_option
+@click.option(
+    "--budget",
+    default=0,
+    show_default=True,
+    help="Requests the night may send over all portals (0: no limit); the rest wait a night.",
+)
 def nightly(
     portal_ids: tuple[str, ...],
     portal_opts: tuple[str, ...],
@@ -331,6 +337,7 @@ def nightly(
     timeout: int,
     full: bool,
     redis_url: str | None,
+    budget: int,
 ) -> None:
     """The scheduled run: under a lock (a second run stops at once), crawl what is new or
     due, file new reports and new versions, then publish the archive for `nianbao serve`.
@@ -345,7 +352,7 @@ def nightly(
             archive = open_archive(db_path)
             with archive_errors(db_path):
                 done = nightly_run.run(
-                    archive, portals, warc_dir, timeout, published, full, redis_url
+                    archive, portals, warc_dir, timeout, published, full, redis_url, budget
                 )
     except nightly_run.Busy as e:
         click.echo(f"nianbao: {e}", err=True)

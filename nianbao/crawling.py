@@ -127,6 +127,7 @@ def crawl_and_file(
     kind: str = "crawl",
     full: bool = False,
     redis_url: str | None = None,
+    budget: int = 0,
 ) -> Outcome:
     """A crawl run and its reports filed. A run of the same kind over the same portals that
     was killed is resumed: what it recorded is answered from the archive, the rest fetched.
@@ -140,7 +141,16 @@ def crawl_and_file(
         # Several processes of one crawl write a WARC each: appends of two would interleave.
         mine = f"-{socket.gethostname()}-{os.getpid()}" if redis_url else ""
         warc = warc_dir / f"{run}{mine}.warc.gz"
-        crawled = crawl(reachable, archive, run, warc, on_response, full=full, redis_url=redis_url)
+        crawled = crawl(
+            reachable,
+            archive,
+            run,
+            warc,
+            on_response,
+            full=full,
+            redis_url=redis_url,
+            budget=budget,
+        )
     tally = ingest.extract_run(archive, run, timeout)
     per_portal = archive.tally_portals(run)
     # A resumed run's counts are its own and those of the process that was killed.

@@ -86,11 +86,19 @@ def run(
     published: Path | None,
     full: bool = False,
     redis_url: str | None = None,
+    budget: int = 0,
 ) -> Nightly:
     """One nightly run, already under the lock: crawl, file, summarise, publish."""
     before = {r[0] for r in archive.db.execute("select id from reports")}
     outcome = crawling.crawl_and_file(
-        archive, portals, warc_dir, timeout, kind="nightly", full=full, redis_url=redis_url
+        archive,
+        portals,
+        warc_dir,
+        timeout,
+        kind="nightly",
+        full=full,
+        redis_url=redis_url,
+        budget=budget,
     )
     run_id = outcome.crawled.run
     requests, not_modified = archive.db.execute(

@@ -192,3 +192,21 @@ def test_publishing_replaces_the_copy_in_one_rename(tmp_path: Path) -> None:
     nightly.publish(archive, published)
     assert reader.execute("select count(*) from t").fetchone()[0] == 1  # its file, whole
     assert sqlite3.connect(published).execute("select count(*) from t").fetchone()[0] == 2
+
+
+@pytest.mark.slow
+def test_a_night_sends_no_more_requests_than_its_budget(tmp_path: Path) -> None:
+    where = ["--db", str(tmp_path / "archive.db"), "--warc-dir", str(tmp_path)]
+    where += ["--publish", str(tmp_path / "published.db"), "--budget", "3"]
+    done = subprocess.run(
+        [sys.executable, "-m", "nianbao", "nightly", "replica-generic", *where],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    conn = sqlite3.connect(tmp_path / "archive.db")
+    sent = rows(conn, "select count(*) from captures where status is not null")[0][0]
+    waiting = rows(conn, "select distinct error from captures where status is null")
+    assert sent == 3
+    assert waiting == [("IgnoreRequest: not asked: the run's budget of 3 requests is spent",)]
