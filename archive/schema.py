@@ -274,6 +274,12 @@ def m009_revisits(db: Database) -> None:
     )
 
 
+@migrations()
+def m010_run_log(db: Database) -> None:
+    """A nightly run's log as it printed it: per portal, then in all."""
+    db.table("runs").add_column("log", str)
+
+
 def request_key(method: str, url: str, body: bytes = b"", rendered: bool = False) -> str:
     """A request, as the archive recognises it again: a POST to a list API is its form too,
     and a page a browser rendered is not the page as served."""

@@ -109,6 +109,16 @@ def run(
     new = sorted({r[0] for r in archive.db.execute("select id from reports")} - before)
     fresh = [r for r in new if r.endswith("-v1")]
     versions = [r for r in new if not r.endswith("-v1")]
+    log = [
+        f"{p['portal']}: {p['health']}, {p['requests']} requests, {p['pages']} report pages,"
+        f" {p['attachments']} attachments, {p['failures']} failed"
+        + (f" ({p['reason']})" if p["reason"] else "")
+        for p in outcome.portals
+    ]
+    log.append(
+        f"{requests} requests ({not_modified} not modified), {len(fresh)} new reports,"
+        f" {len(versions)} new versions: {', '.join(fresh + versions) or 'none'}"
+    )
     archive.db.table("runs").update(
         run_id,
         {
@@ -116,6 +126,7 @@ def run(
             "not_modified": not_modified,
             "new_reports": len(fresh),
             "new_versions": len(versions),
+            "log": "\n".join(log),
         },
     )
     if published is not None:  # said in the copy it is said of

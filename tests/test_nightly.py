@@ -161,6 +161,8 @@ def test_the_published_copy_is_whole_and_says_the_nights_summary(nights: tuple) 
         " order by started_at desc limit 1",
     ) == [(1, 1, 2, 1)]
     assert not (root / ".published.db.partial").exists()
+    (log,) = rows(published, "select log from runs order by started_at desc limit 1")[0]
+    assert log.startswith("replica-generic: ok, ") and "1 new reports, 2 new versions: " in log
 
 
 def test_a_second_nightly_run_stops_while_one_holds_the_lock(tmp_path: Path) -> None:
