@@ -280,6 +280,28 @@ def m010_run_log(db: Database) -> None:
     db.table("runs").add_column("log", str)
 
 
+@migrations()
+def m011_revisit_indexes(db: Database) -> None:
+    """A portal's history read by an index (not the whole captures table at a night's start);
+    version_changes joined to the two versions' cells alone (not every cell of the archive)."""
+    db.table("captures").create_index(["portal", "role", "request", "fetched_at"])
+    db.execute("drop view version_changes")
+    db.execute(
+        """create view version_changes as
+        select r.agency_name as agency, r.year, r.province, r.level,
+          p.id as previous, r.id as report, p.version as from_version, r.version as to_version,
+          k.key as cell, old.value as old_value, new.value as new_value,
+          p.document_url as old_document, r.document_url as new_document
+        from reports r
+        join reports p on p.agency = r.agency and p.year = r.year and p.version = r.version - 1
+        join cells k on k.report in (r.id, p.id)
+        left join cells old on old.report = p.id and old.key = k.key
+        left join cells new on new.report = r.id and new.key = k.key
+        where old.value is not new.value
+        group by r.id, k.key"""
+    )
+
+
 def request_key(method: str, url: str, body: bytes = b"", rendered: bool = False) -> str:
     """A request, as the archive recognises it again: a POST to a list API is its form too,
     and a page a browser rendered is not the page as served."""

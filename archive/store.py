@@ -13,7 +13,7 @@ import json
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -24,14 +24,17 @@ from archive.schema import SECTIONS, migrate, report_digest, wide_labels
 from extract.model import Report
 
 DEFAULT_DB = Path("data") / "archive.db"
+# A run killed longer ago than this is not resumed: tonight's crawl starts afresh.
+RESUMABLE = timedelta(hours=20)
 
 
 def _failed(alias: str = "") -> str:
     """A fetch that failed the crawl: not a missing robots.txt (all allowed), not a page's
-    stylesheet."""
+    stylesheet, not a request the run's budget left for another night."""
     a = alias
     return (
         f"{a}error is not null and {a}role != 'resource'"
+        f" and {a}error not like 'IgnoreRequest: not asked:%'"
         f" and not ({a}role = 'robots' and {a}status = 404)"
     )
 
@@ -54,6 +57,7 @@ def _known(rows: list) -> Known | None:
         if row[1] != latest[1]:
             break
         changed = row[4]
+    first = good[-1][4]
     return Known(
         capture=latest[0],
         sha256=latest[1],
@@ -64,6 +68,7 @@ def _known(rows: list) -> Known | None:
         referrer=latest[7],
         checked=rows[0][4],
         changed=changed,
+        first=first,
     )
 
 
@@ -108,6 +113,7 @@ class Known:
     referrer: str | None
     checked: str
     changed: str
+    first: str  # when it was first fetched: a document never seen to change is of unknown age
 
 
 class Archive:
@@ -123,6 +129,8 @@ class Archive:
             # process; a power cut can lose the last commits, never the file.
             self.db.execute("pragma journal_mode = wal")
             self.db.execute("pragma synchronous = normal")
+            # Several crawler processes write at once: a writer waits its turn this long.
+            self.db.execute("pragma busy_timeout = 60000")
             migrate(self.db)
             self.db.conn.commit()
         self.blobs = BlobStore(path.parent / "blobs")
@@ -139,11 +147,13 @@ class Archive:
 
     def unfinished(self, kind: str, note: str) -> str | None:
         """The run of this kind over the same portals that never finished (its process was
-        killed): the run a crawl started again resumes."""
+        killed) within the last RESUMABLE: the run a crawl started again resumes. An older
+        one is left as it is: its answers are too old to stand for tonight's."""
+        since = (datetime.now(UTC) - RESUMABLE).isoformat(timespec="seconds")
         row = self.db.execute(
             "select id from runs where kind = ? and note = ? and ended_at is null"
-            " order by started_at desc limit 1",
-            [kind, note],
+            " and started_at >= ? order by started_at desc limit 1",
+            [kind, note, since],
         ).fetchone()
         return row[0] if row else None
 
@@ -233,12 +243,13 @@ class Archive:
     def swap_links(self, request: str, links: str, run: str) -> str | None:
         """Where a list page led when last read (None if never); remembered as `links` now."""
         row = self.db.execute(
-            "select links from list_links where request = ?", [request]
+            "select links, run from list_links where request = ?", [request]
         ).fetchone()
         self._insert(
             "list_links", {"request": request, "links": links, "run": run}, upsert_on="request"
         )
-        return row[0] if row else None
+        # What this run read itself (before a crash) says nothing of the night before.
+        return row[0] if row and row[1] != run else None
 
     def fault(self, request: str, run: str, reason: str) -> None:
         """A fault found in an answer after it was stored (a list that leads nowhere now)."""

@@ -47,28 +47,31 @@ class HostSlotMiddleware:
 
 class BudgetMiddleware:
     """A night's budget of requests (NIANBAO_BUDGET, 0 for none), over every portal of the
-    run: past it, a request is not sent, and is recorded as not asked, with the reason; the
-    next night asks it (it is still unknown, or still due). Answers from the archive (a
-    resumed run, robots.txt within the day) cost nothing."""
+    run: past it, a request is not sent, and is recorded as not asked, with the reason (not a
+    failure of the portal's). A later night asks it: at once if it is still unknown, in its
+    turn if it was known. Answers from the archive (a resumed run, robots.txt within the day)
+    cost nothing."""
 
-    def __init__(self, budget: int) -> None:
+    def __init__(self, budget: int, run: str) -> None:
         self.budget = budget
+        self.run = run
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BudgetMiddleware:
-        return cls(crawler.settings.getint("NIANBAO_BUDGET"))
+        return cls(crawler.settings.getint("NIANBAO_BUDGET"), crawler.settings["NIANBAO_RUN"])
 
     def process_request(self, request: Request) -> None:
         if not self.budget:
             return
-        sent = _SENT.get(self.budget, 0)
+        sent = _SENT.get(self.run, 0)
         if sent >= self.budget:
             raise IgnoreRequest(f"not asked: the run's budget of {self.budget} requests is spent")
-        _SENT[self.budget] = sent + 1
+        _SENT[self.run] = sent + 1
 
 
-# Requests sent in this process, by budget (one run per process; its crawlers share it).
-_SENT: dict[int, int] = {}
+# Requests each run has sent from this process: its crawlers (one per platform) share them.
+# With --redis, each process of a run has its budget.
+_SENT: dict[str, int] = {}
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -19,6 +19,8 @@ is always followed. Known pages whose turn has come are asked at the start of a 
 
 from __future__ import annotations
 
+import contextlib
+import email.utils
 import hashlib
 import json
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -41,6 +43,9 @@ AGE_SHARE = 0.25
 SOONEST = timedelta(days=1)
 LATEST = {"list": timedelta(days=7), "rendered": timedelta(days=7)}
 LATEST_DEFAULT = timedelta(days=30)
+# A document never seen to change is taken to be at least this old (its first fetch is not its
+# publication), unless its Last-Modified says older: it waits a week, not a night.
+UNSEEN_AGE = timedelta(days=28)
 # A night's run may start a little earlier than the last one did: it is still the next night.
 SLACK = timedelta(hours=3)
 # robots.txt is fetched once a day per host; within the day the stored copy answers.
@@ -57,8 +62,15 @@ _LISTS = frozenset({"list", "rendered"})
 def due(known: Known, now: datetime, role: str | None = None) -> bool:
     """Whether a known document's turn to be asked again has come."""
     checked, changed = _when(known.checked), _when(known.changed)
+    age = now - changed
+    if known.changed == known.first:
+        age = max(age, UNSEEN_AGE)
+    modified = {k.lower(): v for k, v in known.headers.items()}.get("last-modified")
+    if modified:
+        with contextlib.suppress(TypeError, ValueError):  # a date no one can read
+            age = max(age, now - email.utils.parsedate_to_datetime(modified))
     latest = LATEST.get(role or known.role or "", LATEST_DEFAULT)
-    wait = min(max((now - changed) * AGE_SHARE, SOONEST), latest)
+    wait = min(max(age * AGE_SHARE, SOONEST), latest)
     return now - checked + SLACK >= wait
 
 
@@ -92,9 +104,13 @@ class Revisits:
         return Recorder.of(self.crawler)
 
     def known(self, request: Request) -> Known | None:
-        if "known" not in request.meta:
+        """What earlier runs knew of this request; looked up again for a redirect's target,
+        whose meta Scrapy copies from the request redirected."""
+        key = key_of(request)
+        if request.meta.get("known_key") != key:
             recorder = self.recorder
-            request.meta["known"] = recorder.archive.known(key_of(request), recorder.run)
+            request.meta["known"] = recorder.archive.known(key, recorder.run)
+            request.meta["known_key"] = key
         known: Known | None = request.meta["known"]
         return known
 
@@ -115,6 +131,8 @@ class RevisitMiddleware(Revisits):
                 return self._replayed(request, answered)
         if self.full:
             return None
+        for name in ("If-None-Match", "If-Modified-Since"):  # copied by a redirect: not its own
+            request.headers.pop(name, None)
         known = self.known(request)
         if known is None:
             return None

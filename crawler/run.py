@@ -126,6 +126,8 @@ def crawl(
     try:
         process.start()
     finally:
+        if redis_url:
+            expire_shared(redis_url, run)
         recorder = _RECORDERS.get(run)
         if recorder is not None:
             recorder.close()
@@ -141,12 +143,20 @@ def shared(options: Settings, redis_url: str, run: str) -> None:
     options.set("SCHEDULER", "scrapy_redis.scheduler.Scheduler")
     options.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter")
     options.set("REDIS_URL", redis_url)
-    # Kept when one process ends: the others are still at work (a run's keys expire with it).
+    # Kept when one process ends: the others are still at work. Each process, ending, gives
+    # the run's keys a day to live (`expire_shared`).
     options.set("SCHEDULER_PERSIST", True)
     options.set("SCHEDULER_QUEUE_KEY", f"nianbao:{run}:%(spider)s:requests")
     options.set("SCHEDULER_DUPEFILTER_KEY", f"nianbao:{run}:%(spider)s:dupefilter")
-    # An idle process waits this long for another's pages to fill the queue before it ends.
-    options.set("SCHEDULER_IDLE_BEFORE_CLOSE", 2)
+
+
+def expire_shared(redis_url: str, run: str) -> None:
+    """The run's queues and dupefilters, to go a day after its last process ends."""
+    import redis
+
+    server = redis.Redis.from_url(redis_url)
+    for key in server.scan_iter(f"nianbao:{run}:*"):
+        server.expire(key, 24 * 3600)
 
 
 def _ticker(tick: Callable[[str], None]) -> Callable[..., None]:

@@ -53,7 +53,7 @@ redis_option = click.option(
     "redis_url",
     metavar="URL",
     help="Share the crawl's queue and dupefilter in this Redis (redis://host:6379/0) with the"
-    " other processes started with it, on this machine or others.",
+    " other processes started with it and the same --db.",
 )
 full_option = click.option(
     "--full",

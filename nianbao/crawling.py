@@ -63,17 +63,22 @@ def _serving(portal: Portal) -> bool:
         return False
 
 
-def joined(redis_url: str, kind: str, note: str) -> str:
-    """The run of this crawl the first of its processes started, named in Redis; a day later
-    the name is gone, and the next night's crawl is a run of its own."""
+def joined(archive: Archive, redis_url: str, kind: str, note: str) -> str:
+    """The run of this crawl (this archive, kind and portals) the first of its processes
+    started, named in Redis for 20 hours; once that run has ended, a new one."""
     import redis
 
     from archive.store import new_run
 
-    key = f"nianbao:run:{kind}:{hashlib.sha1(note.encode()).hexdigest()}"
+    what = f"{archive.path.resolve()}\n{kind}\n{note}"
+    key = f"nianbao:run:{hashlib.sha1(what.encode()).hexdigest()}"
     server = redis.Redis.from_url(redis_url)
     server.set(key, new_run(kind), nx=True, ex=20 * 3600)
-    return str(server.get(key).decode())
+    run = str(server.get(key).decode())
+    ended = archive.db.execute("select ended_at from runs where id = ?", [run]).fetchone()
+    if ended and ended[0]:  # that crawl is over: this one is another
+        server.set(key, run := new_run(kind), ex=20 * 3600)
+    return run
 
 
 def portal_for_url(url: str, platform: str | None) -> Portal:
@@ -134,7 +139,7 @@ def crawl_and_file(
     With Redis, the processes started for the same crawl join one run and share its queue."""
     note = " ".join(p.id for p in portals)
     run = archive.unfinished(kind, note) or archive.start_run(
-        kind, extractor_version(), note, joined(redis_url, kind, note) if redis_url else ""
+        kind, extractor_version(), note, joined(archive, redis_url, kind, note) if redis_url else ""
     )
     ingest.RUNS[run] = ingest.Filing(ingest.Tally(), timeout)
     with served(portals) as reachable:

@@ -35,9 +35,14 @@ CHANGES = {
 NOW = datetime(2026, 11, 23, 2, 30, tzinfo=UTC)
 
 
-def known(checked: timedelta, changed: timedelta, role: str = "page") -> Known:
+def known(
+    checked: timedelta, changed: timedelta, role: str = "page", first: timedelta | None = None
+) -> Known:
+    """A document last asked `checked` ago, its bytes these since `changed` ago, first fetched
+    `first` ago (by default two years ago: it has been seen to change)."""
     stamp = lambda ago: (NOW - ago).isoformat(timespec="seconds")  # noqa: E731
-    return Known("c", "sha", 200, {}, "http://x/", role, None, stamp(checked), stamp(changed))
+    when = stamp(first if first is not None else timedelta(days=730))
+    return Known("c", "sha", 200, {}, "http://x/", role, None, stamp(checked), stamp(changed), when)
 
 
 def test_a_document_changed_this_week_is_asked_again_the_next_night() -> None:
@@ -49,6 +54,12 @@ def test_a_document_unchanged_for_a_year_is_asked_once_a_month() -> None:
     year = timedelta(days=365)
     assert not due(known(timedelta(days=26), year), NOW)
     assert due(known(timedelta(days=30), year), NOW)
+
+
+def test_a_page_never_seen_to_change_waits_a_week_not_a_night() -> None:
+    fetched = timedelta(days=2)  # first fetched two nights ago, unchanged since
+    assert not due(known(timedelta(days=1), fetched, first=fetched), NOW)
+    assert due(known(timedelta(days=7), timedelta(days=8), first=timedelta(days=8)), NOW)
 
 
 def test_a_list_is_asked_at_least_once_a_week() -> None:
