@@ -11,7 +11,7 @@ PDF), with baselines measured in the same run:
   (one round: OCR takes seconds a page);
 - peak RSS of the process after all of it.
 
-Run: .venv/bin/python bench/formats.py [--rounds N]
+Run: .venv/bin/python bench/formats.py [--rounds N] [--only pdf docx …]
 """
 
 from __future__ import annotations
@@ -127,9 +127,13 @@ SLOW = {"scan.pdf", "png", "jpg"}
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", nargs="+", metavar="FORMAT", help="These formats alone.")
     args = parser.parse_args()
     by_format = documents()
-    extract(by_format["html"][0])  # gazetteer and label tables loaded once, outside timing
+    warm = by_format["html"][0]
+    if args.only:
+        by_format = {k: v for k, v in by_format.items() if k in args.only}
+    extract(warm)  # gazetteer and label tables loaded once, outside timing
     ocr.recognise(numpy.zeros((64, 64, 3), numpy.uint8))  # OCR's models loaded outside timing
     print(f"{'format':8} {'docs':>4} {'ms/report':>10}  baseline (same files, same run)")
     for kind, docs in by_format.items():
