@@ -236,6 +236,22 @@ def m008_digests_of_older_reports(db: Database) -> None:
         db.execute("update reports set digest = ? where id = ?", [digest, report])
 
 
+# How each version of a report differs from the one before it, cell by cell; joined to the two
+# versions' cells alone.
+VERSION_CHANGES = """create view version_changes as
+select r.agency_name as agency, r.year, r.province, r.level,
+  p.id as previous, r.id as report, p.version as from_version, r.version as to_version,
+  k.key as cell, old.value as old_value, new.value as new_value,
+  p.document_url as old_document, r.document_url as new_document
+from reports r
+join reports p on p.agency = r.agency and p.year = r.year and p.version = r.version - 1
+join cells k on k.report in (r.id, p.id)
+left join cells old on old.report = p.id and old.key = k.key
+left join cells new on new.report = r.id and new.key = k.key
+where old.value is not new.value
+group by r.id, k.key"""
+
+
 @migrations()
 def m009_revisits(db: Database) -> None:
     """What a nightly crawl asks of the archive: the last answer to the same request (its
@@ -258,20 +274,7 @@ def m009_revisits(db: Database) -> None:
     db.execute(
         "create table list_links (request text primary key, links text, run text) without rowid"
     )
-    db.execute(
-        """create view version_changes as
-        select r.agency_name as agency, r.year, r.province, r.level,
-          p.id as previous, r.id as report, p.version as from_version, r.version as to_version,
-          k.key as cell, old.value as old_value, new.value as new_value,
-          p.document_url as old_document, r.document_url as new_document
-        from reports r
-        join reports p on p.agency = r.agency and p.year = r.year and p.version = r.version - 1
-        join (select distinct report, key from cells) k on k.report in (r.id, p.id)
-        left join cells old on old.report = p.id and old.key = k.key
-        left join cells new on new.report = r.id and new.key = k.key
-        where old.value is not new.value
-        group by r.id, k.key"""
-    )
+    db.execute(VERSION_CHANGES)
 
 
 @migrations()
@@ -286,20 +289,7 @@ def m011_revisit_indexes(db: Database) -> None:
     version_changes joined to the two versions' cells alone (not every cell of the archive)."""
     db.table("captures").create_index(["portal", "role", "request", "fetched_at"])
     db.execute("drop view version_changes")
-    db.execute(
-        """create view version_changes as
-        select r.agency_name as agency, r.year, r.province, r.level,
-          p.id as previous, r.id as report, p.version as from_version, r.version as to_version,
-          k.key as cell, old.value as old_value, new.value as new_value,
-          p.document_url as old_document, r.document_url as new_document
-        from reports r
-        join reports p on p.agency = r.agency and p.year = r.year and p.version = r.version - 1
-        join cells k on k.report in (r.id, p.id)
-        left join cells old on old.report = p.id and old.key = k.key
-        left join cells new on new.report = r.id and new.key = k.key
-        where old.value is not new.value
-        group by r.id, k.key"""
-    )
+    db.execute(VERSION_CHANGES)
 
 
 def request_key(method: str, url: str, body: bytes = b"", rendered: bool = False) -> str:

@@ -105,7 +105,7 @@ class Recorder:
                 request_headers=_pairs(request.headers),
                 request_body=request.body,
                 protocol=response.protocol or "HTTP/1.1",
-                role=_role(request),
+                role=role_of(request),
                 referrer=request.meta.get("referrer"),
                 error=_bad_redirect(request, response, site),
                 rendered=bool(request.meta.get("playwright")),
@@ -173,12 +173,10 @@ class Recorder:
                 fetched_at=_now(),
                 portal=portal,
                 error=reason,
-                role=_role(request),
+                role=role_of(request),
                 method=request.method,
                 referrer=request.meta.get("referrer"),
-                request=request_key(
-                    request.method, request.url, request.body, bool(request.meta.get("playwright"))
-                ),
+                request=key_of(request),
             ),
             self.run,
             per_run=True,
@@ -360,7 +358,14 @@ def _pairs(headers: Any) -> list[tuple[str, str]]:
     ]
 
 
-def _role(request: Request) -> str | None:
+def key_of(request: Request) -> str:
+    """The request as the archive knows it again (archive.schema.request_key)."""
+    return request_key(
+        request.method, request.url, request.body, bool(request.meta.get("playwright"))
+    )
+
+
+def role_of(request: Request) -> str | None:
     if request.url.endswith("/robots.txt"):
         return "robots"
     return request.meta.get("role")

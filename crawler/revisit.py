@@ -32,10 +32,9 @@ from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
-from archive.schema import request_key
 from archive.store import Known
 from crawler import settings
-from crawler.capture import Recorder, _decoded
+from crawler.capture import Recorder, _decoded, key_of, role_of
 
 # A document is asked again after a share of the time it has gone unchanged: one edited last
 # week tomorrow, one unchanged for a year once a month (and a list at least once a week).
@@ -77,16 +76,6 @@ def due(known: Known, now: datetime, role: str | None = None) -> bool:
 def _when(stamp: str) -> datetime:
     when = datetime.fromisoformat(stamp)
     return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def key_of(request: Request) -> str:
-    return request_key(
-        request.method, request.url, request.body, bool(request.meta.get("playwright"))
-    )
-
-
-def role_of(request: Request) -> str | None:
-    return "robots" if request.url.endswith("/robots.txt") else request.meta.get("role")
 
 
 class Revisits:
