@@ -40,6 +40,33 @@ class BlobStore:
             raise
         return sha
 
+    def adopt(self, other: BlobStore, sha256: str) -> bool:
+        """Bring the bytes named `sha256` over from another store (a crawler's archive on
+        another machine), checked against their name on the way; whether they were new here."""
+        target = self.path(sha256)
+        if target.exists():
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            digest = hashlib.sha256()
+            with other.path(sha256).open("rb") as source, os.fdopen(fd, "wb") as f:
+                while chunk := source.read(1 << 20):
+                    digest.update(chunk)
+                    f.write(chunk)
+                f.flush()
+                os.fsync(f.fileno())
+            if digest.hexdigest() != sha256:
+                raise BlobError(
+                    f"blob {sha256} is corrupt in {other.root}: its bytes hash to something else"
+                )
+            os.replace(tmp, target)
+        except FileNotFoundError:
+            raise BlobError(f"blob {sha256} is missing from {other.root}") from None
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        return True
+
     def get(self, sha256: str) -> bytes:
         """The bytes, checked against their name."""
         try:

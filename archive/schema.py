@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from sqlite_utils import Database, Migrations
@@ -259,11 +261,13 @@ def m009_revisits(db: Database) -> None:
     differs from the one before it, cell by cell."""
     captures = db.table("captures")
     captures.add_column("request", str)
-    for rowid, url, role in db.execute(
-        "select rowid, url, role from captures where method = 'GET' or method is null"
-    ).fetchall():
-        key = request_key("GET", url, rendered=role == "rendered")
-        db.execute("update captures set request = ? where rowid = ?", [key, rowid])
+    db.conn.create_function(
+        "request_key", 2, lambda url, role: request_key("GET", url, rendered=role == "rendered")
+    )
+    db.execute(
+        "update captures set request = request_key(url, role)"
+        " where method = 'GET' or method is null"
+    )
     captures.create_index(["request", "fetched_at"])
     runs = db.table("runs")
     for column in ("requests", "not_modified", "new_reports", "new_versions"):
@@ -290,6 +294,22 @@ def m011_revisit_indexes(db: Database) -> None:
     db.table("captures").create_index(["portal", "role", "request", "fetched_at"])
     db.execute("drop view version_changes")
     db.execute(VERSION_CHANGES)
+
+
+@migrations()
+def m012_archive_identity(db: Database) -> None:
+    """Which archive this is, kept by its copies: crawlers on other machines work on copies of
+    it and their captures are merged back (archive/merge.py). And where each response lies in
+    its run's WARC: evidence to cite, and how a resumed run knows which records its killed
+    process wrote but never recorded."""
+    db.execute("create table archive (id text primary key, created_at text)")
+    db.execute(
+        "insert into archive (id, created_at) values (?, ?)",
+        [secrets.token_hex(8), datetime.now(UTC).isoformat(timespec="seconds")],
+    )
+    captures = db.table("captures")
+    captures.add_column("warc", str)
+    captures.add_column("warc_offset", int)
 
 
 def request_key(method: str, url: str, body: bytes = b"", rendered: bool = False) -> str:

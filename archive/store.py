@@ -97,6 +97,8 @@ class Capture:
     method: str | None = None
     referrer: str | None = None  # the page that linked it
     request: str | None = None  # the request it answered (archive.schema.request_key)
+    warc: str | None = None  # the WARC file of its run holding the response as received
+    warc_offset: int | None = None  # where its response record starts in that file
 
 
 @dataclass
@@ -134,6 +136,11 @@ class Archive:
             migrate(self.db)
             self.db.conn.commit()
         self.blobs = BlobStore(path.parent / "blobs")
+
+    @property
+    def id(self) -> str:
+        """Which archive this is; its copies (a crawler's on another machine) say the same."""
+        return str(self.db.execute("select id from archive").fetchone()[0])
 
     def start_run(self, kind: str, extractor: str, note: str = "", run: str = "") -> str:
         """A new run, or one another process of the same crawl started (`run` given)."""
@@ -210,6 +217,8 @@ class Archive:
                 "method": capture.method,
                 "referrer": capture.referrer,
                 "request": capture.request,
+                "warc": capture.warc,
+                "warc_offset": capture.warc_offset,
             },
         )
         return capture_id
@@ -271,6 +280,7 @@ class Archive:
         """Each portal's share of a crawl run, and its health: blocked when no list page came
         back, degraded when some fetches failed, else ok."""
         rows = []
+        self.db.execute("delete from run_portals where run = ?", [run])  # counted again, whole
         for (
             portal,
             requests,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import urllib.parse
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
@@ -70,8 +70,9 @@ class Recorder:
         self.run = run
         self.filer = filer
         warc.parent.mkdir(parents=True, exist_ok=True)
-        repair(warc)  # a run resumed after a kill goes on after the last whole record
+        settle(self.archive, run, warc)  # a run resumed after a kill goes on from what it kept
         self._warc_file = warc.open("ab")
+        self.warc_name = warc.name
         # Records are built by warcio and gzipped here, one member each, at a level that suits
         # their bytes: a PDF or a zip is not squeezed again at warcio's level 9.
         self.warc = WARCWriter(BytesIO(), gzip=False)
@@ -117,13 +118,9 @@ class Recorder:
         """One response as received: its WARC request and response records, then its bytes
         and provenance in the archive."""
         headers = dict(fetched.headers)
-        data = _decoded(fetched.body, headers.get("Content-Encoding", ""))
-        bomb = (
-            data is fetched.body
-            and "gzip" in headers.get("Content-Encoding", "")
-            and (_inflates_past(fetched.body, settings.DOWNLOAD_MAXSIZE))
-        )
+        data, bomb = _decoded(fetched.body, headers.get("Content-Encoding", ""))
         kind = sniff(data) if fetched.status < 300 else None
+        offset = self._warc_file.tell()
         self._warc_pair(fetched, packed=kind in _PACKED or data is not fetched.body)
         capture = self.archive.store(
             Capture(
@@ -148,6 +145,8 @@ class Recorder:
                 request=request_key(
                     fetched.method, fetched.url, fetched.request_body, fetched.rendered
                 ),
+                warc=self.warc_name,
+                warc_offset=offset,
             ),
             self.run,
             format=kind,
@@ -223,38 +222,62 @@ class Recorder:
         _RECORDERS.pop(self.run, None)
 
 
-def repair(warc: Path) -> int:
-    """Cut a WARC file back to its last whole record: a process killed while writing one
-    leaves half a gzip member, which no reader gets past. Each record is its own member
-    (`Recorder._write`), so the file is whole up to the end of the last member that ends.
-    The bytes cut off, if any."""
-    if not warc.exists():
-        return 0
-    whole = read = 0
+def _ends(warc: Path, start: int = 0) -> Iterator[int]:
+    """Where each whole gzip member from `start` on ends (each WARC record is one member,
+    `Recorder._write`); up to the first that is torn or not gzip."""
+    read = start
     member = zlib.decompressobj(16 + zlib.MAX_WBITS)
     with warc.open("rb") as f:
+        f.seek(start)
         while chunk := f.read(1 << 20):
             while chunk:
                 try:
                     member.decompress(chunk)
-                except zlib.error:  # not gzip from here on: cut
-                    chunk = b""
-                    read = -1
-                    break
+                except zlib.error:  # not gzip from here on
+                    return
                 if not member.eof:
                     read += len(chunk)
                     break
                 read += len(chunk) - len(member.unused_data)
-                whole, chunk = read, member.unused_data
+                yield read
+                chunk = member.unused_data
                 member = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            if read < 0:
-                break
-    cut = warc.stat().st_size - whole
+
+
+def _cut(warc: Path, size: int, why: str) -> int:
+    cut = warc.stat().st_size - size
     if cut:
-        logger.warning("%s: cut back to its last whole record, %d bytes off", warc, cut)
+        logger.warning("%s: %s, %d bytes cut off", warc, why, cut)
         with warc.open("r+b") as f:
-            f.truncate(whole)
+            f.truncate(size)
     return cut
+
+
+def repair(warc: Path) -> int:
+    """Cut a WARC file back to its last whole record: a process killed while writing one
+    leaves half a gzip member, which no reader gets past. The bytes cut off, if any."""
+    if not warc.exists():
+        return 0
+    whole = max(_ends(warc), default=0)
+    return _cut(warc, whole, "a torn last record")
+
+
+def settle(archive: Archive, run: str, warc: Path) -> int:
+    """A killed process's WARC made whole and made to hold what the archive recorded, no
+    more: records written after the last the archive recorded (killed between the two) are
+    cut, and fetched again by the run resumed, so that no response is in it twice."""
+    cut = repair(warc)
+    if not warc.exists() or not warc.stat().st_size:
+        return cut
+    (last,) = archive.db.execute(
+        "select max(warc_offset) from captures where run = ? and warc = ?", [run, warc.name]
+    ).fetchone()
+    keep = 0
+    if last is not None:  # its response record, then the request record written with it
+        ends = _ends(warc, last)
+        keep = next(ends, last)
+        keep = next(ends, keep)
+    return cut + _cut(warc, keep, "records the archive never recorded")
 
 
 class CaptureMiddleware:
@@ -272,7 +295,9 @@ class CaptureMiddleware:
         if "archived" in response.flags:  # answered from the archive, not the network
             return response
         spider = self.crawler.spider
-        Recorder.of(self.crawler).response(request, response, portal_id(spider, request), spider)
+        request.meta["captured"] = Recorder.of(self.crawler).response(
+            request, response, portal_id(spider, request), spider
+        )
         return response
 
 
@@ -331,25 +356,19 @@ def http_error(status: int, headers: dict[str, str]) -> str | None:
     return said
 
 
-def _inflates_past(body: bytes, limit: int) -> bool:
-    try:
-        return bool(zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, limit + 1)[limit:])
-    except zlib.error:
-        return False
-
-
-def _decoded(body: bytes, encoding: str) -> bytes:
+def _decoded(body: bytes, encoding: str) -> tuple[bytes, bool]:
     """The document's own bytes: a gzip or deflate transfer undone (the WARC keeps it as sent),
-    within the size a response may have (a decompression bomb stays as it came)."""
+    within the size a response may have; and whether they inflate past it (a decompression
+    bomb, kept as it came)."""
     if "gzip" in encoding or "deflate" in encoding:
         wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS
         try:
             inflater = zlib.decompressobj(wbits)
             data = inflater.decompress(body, settings.DOWNLOAD_MAXSIZE)
         except zlib.error:
-            return body
-        return body if inflater.unconsumed_tail else data
-    return body
+            return body, False
+        return (body, True) if inflater.unconsumed_tail else (data, False)
+    return body, False
 
 
 def _pairs(headers: Any) -> list[tuple[str, str]]:

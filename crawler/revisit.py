@@ -98,7 +98,10 @@ class Revisits:
         key = key_of(request)
         if request.meta.get("known_key") != key:
             recorder = self.recorder
-            request.meta["known"] = recorder.archive.known(key, recorder.run)
+            found = recorder.archive.known(key, recorder.run)
+            if found is not None and not recorder.archive.blobs.path(found.sha256).exists():
+                found = None  # its bytes are not here to stand for an unchanged answer: asked
+            request.meta["known"] = found
             request.meta["known_key"] = key
         known: Known | None = request.meta["known"]
         return known
@@ -143,11 +146,21 @@ class RevisitMiddleware(Revisits):
             return response
         if response.status == 304:
             return self._stored(request, known, ["unchanged"])
-        if 200 <= response.status < 300:
-            data = _decoded(response.body, _header(response, "Content-Encoding"))
-            if hashlib.sha256(data).hexdigest() == known.sha256:
-                request.meta["unchanged"] = True
+        if 200 <= response.status < 300 and self._sha256(request, response) == known.sha256:
+            request.meta["unchanged"] = True
         return response
+
+    def _sha256(self, request: Request, response: Response) -> str:
+        """The hash of the document's bytes, as the capture middleware stored them (not
+        inflated a second time)."""
+        captured = request.meta.get("captured")
+        row = self.recorder.archive.db.execute(
+            "select sha256 from captures where id = ?", [captured]
+        ).fetchone()
+        if row:
+            return str(row[0])
+        data, _ = _decoded(response.body, _header(response, "Content-Encoding"))
+        return hashlib.sha256(data).hexdigest()
 
     def _replayed(self, request: Request, answered: dict) -> Response:
         """This run's own answer, given back: the crawl resumed walks what it walked."""

@@ -53,7 +53,8 @@ redis_option = click.option(
     "redis_url",
     metavar="URL",
     help="Share the crawl's queue and dupefilter in this Redis (redis://host:6379/0) with the"
-    " other processes started with it and the same --db.",
+    " other processes started with it and the same archive, or a copy of it on another machine"
+    " (brought back by `nianbao merge`).",
 )
 full_option = click.option(
     "--full",
@@ -363,6 +364,75 @@ def nightly(
         f" {len(done.new_reports)} new reports, {len(done.new_versions)} new versions;"
         f" published {done.published}"
     )
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@warc_option
+@click.option(
+    "--no-file",
+    is_flag=True,
+    help="Bring the captures over without filing them: a crawler's copy of the archive being"
+    " given its history.",
+)
+@click.option(
+    "--publish",
+    "published",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Then publish the archive to this file, as `nianbao nightly` does.",
+)
+@click.option("--timeout", default=TIMEOUT, show_default=True, help=TIMEOUT_HELP)
+def merge(
+    sources: tuple[Path, ...],
+    db_path: Path,
+    warc_dir: Path,
+    no_file: bool,
+    published: Path | None,
+    timeout: int,
+) -> None:
+    """Bring in the archives of crawlers on other machines (each SOURCE an archive database
+    with its blobs/ and warc/ beside it): their runs, captures, bytes and WARCs, each once
+    however often merged; then file what they captured here. Exits 1 if anything was left
+    out (each with its reason), 75 while a nightly run or another merge holds the archive.
+
+    Example: nianbao merge /mnt/worker1/data/archive.db --db data/archive.db
+    """
+    from archive.merge import MergeError
+    from nianbao import merging
+    from nianbao import nightly as nightly_run
+
+    try:
+        with nightly_run.locked(db_path.parent / nightly_run.LOCK):
+            archive = open_archive(db_path)
+            with archive_errors(db_path):
+                try:
+                    done = merging.gather(archive, list(sources), warc_dir, timeout, not no_file)
+                except MergeError as e:
+                    raise click.ClickException(str(e)) from e
+                if published is not None:
+                    nightly_run.publish(archive.path, published)
+    except nightly_run.Busy as e:
+        click.echo(f"nianbao: {e}", err=True)
+        sys.exit(75)
+    left = []
+    for m in done.merged:
+        click.echo(
+            f"{m.source}: {m.captures} captures ({m.blobs} new blobs), {len(m.warcs)} WARCs,"
+            f" runs {', '.join(m.runs) or 'none new'}"
+        )
+        left += [f"{m.source}: {why}" for why in m.left]
+    for run, reports in done.runs.items():
+        click.echo(f"filed {run}: {reports} reports")
+    if done.runs:
+        click.echo(
+            f"{len(done.new_reports)} new reports, {len(done.new_versions)} new versions"
+            + (f"; published {published}" if published else "")
+        )
+    for why in left:
+        click.echo(f"left out: {why}", err=True)
+    if left:
+        sys.exit(1)
 
 
 @cli.command()

@@ -17,6 +17,7 @@ from protego import Protego
 
 from archive.store import Archive
 from crawler import registry, settings
+from crawler.capture import settle
 from crawler.detect import platform_of
 from crawler.registry import Portal
 from crawler.run import Crawled, crawl
@@ -64,13 +65,13 @@ def _serving(portal: Portal) -> bool:
 
 
 def joined(archive: Archive, redis_url: str, kind: str, note: str) -> str:
-    """The run of this crawl (this archive, kind and portals) the first of its processes
-    started, named in Redis for 20 hours; once that run has ended, a new one."""
+    """The run of this crawl (this archive or a copy of it, kind and portals) the first of its
+    processes started, named in Redis for 20 hours; once that run has ended, a new one."""
     import redis
 
     from archive.store import new_run
 
-    what = f"{archive.path.resolve()}\n{kind}\n{note}"
+    what = f"{archive.id}\n{kind}\n{note}"
     key = f"nianbao:run:{hashlib.sha1(what.encode()).hexdigest()}"
     server = redis.Redis.from_url(redis_url)
     server.set(key, new_run(kind), nx=True, ex=20 * 3600)
@@ -79,6 +80,26 @@ def joined(archive: Archive, redis_url: str, kind: str, note: str) -> str:
     if ended and ended[0]:  # that crawl is over: this one is another
         server.set(key, run := new_run(kind), ex=20 * 3600)
     return run
+
+
+def _settle_the_dead(archive: Archive, run: str, warc_dir: Path) -> None:
+    """The WARCs of this run's processes on this machine that were killed, made whole (one
+    still running is writing its own, and is left alone)."""
+    host = socket.gethostname()
+    for warc in warc_dir.glob(f"{run}-{host}-*.warc.gz"):
+        pid = warc.name.removesuffix(".warc.gz").rsplit("-", 1)[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            settle(archive, run, warc)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 def portal_for_url(url: str, platform: str | None) -> Portal:
@@ -146,6 +167,8 @@ def crawl_and_file(
         # Several processes of one crawl write a WARC each: appends of two would interleave.
         mine = f"-{socket.gethostname()}-{os.getpid()}" if redis_url else ""
         warc = warc_dir / f"{run}{mine}.warc.gz"
+        if redis_url:
+            _settle_the_dead(archive, run, warc_dir)
         crawled = crawl(
             reachable,
             archive,
@@ -156,16 +179,28 @@ def crawl_and_file(
             redis_url=redis_url,
             budget=budget,
         )
+    tally, per_portal, distinct = file_run(archive, run, timeout)
+    return Outcome(crawled, tally, per_portal, distinct)
+
+
+def file_run(
+    archive: Archive, run: str, timeout: float, finish: bool = True
+) -> tuple[ingest.Tally, list[dict], int]:
+    """A crawl run's captures filed and its counts made whole (those of a resumed run's killed
+    process, or of other machines' shares merged in, too): the tally, each portal's share and
+    health, and the distinct reports its documents were filed as."""
     tally = ingest.extract_run(archive, run, timeout)
     per_portal = archive.tally_portals(run)
-    # A resumed run's counts are its own and those of the process that was killed.
-    captures, failures = archive.db.execute(
-        "select count(*), coalesce(sum(status is null), 0) from captures where run = ?", [run]
-    ).fetchone()
-    archive.finish_run(run, captures, tally.reports, failures + len(tally.failures))
-    distinct = archive.db.execute(
-        "select count(distinct extracted) from captures where run = ?"
-        " and extracted not in ('failed', 'attachment')",
+    captures, failed, unfiled, distinct = archive.db.execute(
+        "select count(*), coalesce(sum(status is null), 0), coalesce(sum(extracted = 'failed'), 0),"
+        " count(distinct case when extracted not in ('failed', 'attachment') then extracted end)"
+        " from captures where run = ?",
         [run],
-    ).fetchone()[0]
-    return Outcome(crawled, tally, per_portal, distinct)
+    ).fetchone()
+    if finish:
+        archive.finish_run(run, captures, tally.reports, failed + len(tally.failures))
+    else:  # counted whole: this filing saw only the captures new to it
+        archive.db.table("runs").update(
+            run, {"captures": captures, "reports": distinct, "failures": failed + unfiled}
+        )
+    return tally, per_portal, distinct

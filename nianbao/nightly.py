@@ -89,7 +89,6 @@ def run(
     budget: int = 0,
 ) -> Nightly:
     """One nightly run, already under the lock: crawl, file, summarise, publish."""
-    before = {r[0] for r in archive.db.execute("select id from reports")}
     outcome = crawling.crawl_and_file(
         archive,
         portals,
@@ -101,26 +100,47 @@ def run(
         budget=budget,
     )
     run_id = outcome.crawled.run
+    requests, not_modified, fresh, versions = summarise(archive, run_id, outcome.portals)
+    if published is not None:  # said in the copy it is said of
+        archive.db.table("runs").update(run_id, {"published_at": now()})
+    archive.db.conn.commit()
+    if published is not None:
+        publish(archive.path, published)
+    return Nightly(outcome, requests, not_modified, fresh, versions, published)
+
+
+def summarise(
+    archive: Archive, run: str, per_portal: list[dict]
+) -> tuple[int, int, list[str], list[str]]:
+    """A run's summary and log, kept in its row: the requests it sent, how many were answered
+    "not modified", and the reports and versions its captures first gave."""
     requests, not_modified = archive.db.execute(
         "select count(*), coalesce(sum(status = 304), 0) from captures"
         " where run = ? and status is not null",
-        [run_id],
+        [run],
     ).fetchone()
-    new = sorted({r[0] for r in archive.db.execute("select id from reports")} - before)
+    new = [
+        r[0]
+        for r in archive.db.execute(
+            "select id from reports where capture in (select id from captures where run = ?)"
+            " order by id",
+            [run],
+        )
+    ]
     fresh = [r for r in new if r.endswith("-v1")]
     versions = [r for r in new if not r.endswith("-v1")]
     log = [
         f"{p['portal']}: {p['health']}, {p['requests']} requests, {p['pages']} report pages,"
         f" {p['attachments']} attachments, {p['failures']} failed"
         + (f" ({p['reason']})" if p["reason"] else "")
-        for p in outcome.portals
+        for p in per_portal
     ]
     log.append(
         f"{requests} requests ({not_modified} not modified), {len(fresh)} new reports,"
         f" {len(versions)} new versions: {', '.join(fresh + versions) or 'none'}"
     )
     archive.db.table("runs").update(
-        run_id,
+        run,
         {
             "requests": requests,
             "not_modified": not_modified,
@@ -129,9 +149,4 @@ def run(
             "log": "\n".join(log),
         },
     )
-    if published is not None:  # said in the copy it is said of
-        archive.db.table("runs").update(run_id, {"published_at": now()})
-    archive.db.conn.commit()
-    if published is not None:
-        publish(archive.path, published)
-    return Nightly(outcome, requests, not_modified, fresh, versions, published)
+    return requests, not_modified, fresh, versions

@@ -234,3 +234,21 @@ def test_an_archive_being_written_is_not_served_half_settled(archive: Archive) -
     settle(archive.path)  # once the reader is done, every commit is in the file
     immutable = sqlite3.connect(f"file:{archive.path}?immutable=1", uri=True)
     assert immutable.execute("select count(*) from runs where id = 'later'").fetchone() == (1,)
+
+
+def test_captures_stored_before_revisits_get_their_request_keys(tmp_path: Path) -> None:
+    from archive.schema import request_key
+
+    db = Database(tmp_path / "old.db")
+    migrations.apply(db, stop_before="m009_revisits")
+    for url, role, method in (("http://x/a", "page", "GET"), ("http://x/r", "rendered", None)):
+        db.table("captures").insert(
+            {"id": url, "url": url, "role": role, "method": method}, alter=False
+        )
+    db.table("captures").insert({"id": "post", "url": "http://x/p", "method": "POST"})
+    archive = Archive(tmp_path / "old.db")
+    assert dict(archive.db.execute("select id, request from captures")) == {
+        "http://x/a": request_key("GET", "http://x/a"),
+        "http://x/r": request_key("GET", "http://x/r", rendered=True),
+        "post": None,
+    }

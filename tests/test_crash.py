@@ -4,6 +4,7 @@ with the captures an uninterrupted crawl records: none lost, none twice; its WAR
 from __future__ import annotations
 
 import collections
+import gzip
 import os
 import signal
 import sqlite3
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.capture import repair
+from crawler.capture import repair, settle
 
 PORTALS = ["replica-generic", "replica-vsb", "replica-trs"]
 
@@ -86,11 +87,50 @@ def test_a_crawl_killed_and_started_again_loses_and_repeats_nothing(
         [str(Path(sys.executable).parent / "warcio"), "check", str(warc)], capture_output=True
     )
     assert check.returncode == 0, check.stdout
+    assert responses(warc) == recorded(tmp_path), "the WARC and the archive differ"
+
+
+def responses(warc: Path) -> collections.Counter:
+    """The WARC's response records, by where each starts."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with warc.open("rb") as f:
+        records = ArchiveIterator(f)
+        return collections.Counter(
+            (warc.name, records.get_record_offset())
+            for record in records
+            if record.rec_type == "response"
+        )
+
+
+def recorded(root: Path) -> collections.Counter:
+    """Where the archive says each capture's response lies in the WARC."""
+    conn = sqlite3.connect(root / "archive.db")
+    return collections.Counter(
+        conn.execute("select warc, warc_offset from captures where warc is not null").fetchall()
+    )
+
+
+def test_records_the_archive_never_recorded_are_cut_from_the_warc(tmp_path: Path) -> None:
+    from archive.store import Archive, Capture
+
+    archive = Archive(tmp_path / "archive.db")
+    run = archive.start_run("crawl", "test")
+    warc = tmp_path / f"{run}.warc.gz"
+    members = [gzip.compress(f"record {i}".encode()) for i in range(6)]
+    warc.write_bytes(b"".join(members))
+    second = len(members[0]) + len(members[1])  # the second pair's response record
+    archive.store(
+        Capture(url="http://x/a", data=b"a", warc=warc.name, warc_offset=second), run, per_run=True
+    )
+    assert settle(archive, run, warc) == len(members[4]) + len(members[5])
+    assert warc.read_bytes() == b"".join(members[:4])
+    other = archive.start_run("crawl", "test")  # recorded nothing before it was killed
+    size = warc.stat().st_size
+    assert settle(archive, other, warc) == size and warc.read_bytes() == b""
 
 
 def test_a_torn_last_record_is_cut_from_the_warc(tmp_path: Path) -> None:
-    import gzip
-
     warc = tmp_path / "run.warc.gz"
     whole = gzip.compress(b"WARC/1.0\r\n\r\n") + gzip.compress(b"second record")
     torn = gzip.compress(b"a record the kill cut short" * 50)[:40]

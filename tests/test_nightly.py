@@ -223,3 +223,18 @@ def test_a_night_sends_no_more_requests_than_its_budget(tmp_path: Path) -> None:
     waiting = rows(conn, "select distinct error from captures where status is null")
     assert sent == 3
     assert waiting == [("IgnoreRequest: not asked: the run's budget of 3 requests is spent",)]
+
+
+@pytest.mark.slow
+def test_a_page_whose_stored_bytes_are_gone_is_asked_without_conditions(tmp_path: Path) -> None:
+    assert nianbao_nightly(tmp_path).returncode == 0
+    conn = sqlite3.connect(tmp_path / "archive.db")
+    (url, sha256), *_ = rows(
+        conn, "select url, sha256 from captures where role = 'list' order by fetched_at desc"
+    )
+    (tmp_path / "blobs" / sha256[:2] / sha256[2:4] / sha256).unlink()
+    night = nianbao_nightly(tmp_path)
+    assert night.returncode == 0, night.stderr
+    (second,) = rows(conn, "select id from runs order by started_at desc limit 1")[0]
+    asked = rows(conn, f"select url, status from captures where run = '{second}' order by url")
+    assert (url, 200) in asked and all(status == 304 for u, status in asked if u != url)

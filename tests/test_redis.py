@@ -128,3 +128,112 @@ def test_the_reports_filed_are_the_same(shared: tuple) -> None:
         sqlite3.connect(two / "archive.db").execute(query).fetchall()
         == sqlite3.connect(alone / "archive.db").execute(query).fetchall()
     )
+
+
+def nianbao(*args: str) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-m", "nianbao", *args], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def machines(
+    redis_url: str, replicas: None, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, list[Path]]:
+    """Two crawlers as on two machines: each on its own copy of the central archive (given it
+    by `nianbao merge --no-file`), sharing one queue; then both merged back into the centre."""
+    central = tmp_path_factory.mktemp("central")
+    workers = [tmp_path_factory.mktemp(f"machine{i}") for i in (1, 2)]
+    from archive.store import Archive
+
+    Archive(central / "archive.db").db.close()
+    for worker in workers:
+        nianbao(
+            "merge", str(central / "archive.db"), "--db", str(worker / "archive.db"), "--no-file"
+        )
+    crawlers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "nianbao",
+                "crawl",
+                *PORTALS,
+                "--db",
+                str(worker / "archive.db"),
+                "--warc-dir",
+                str(worker / "warc"),
+                "--redis",
+                redis_url,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for worker in workers
+    ]
+    for crawler in crawlers:
+        _, err = crawler.communicate(timeout=300)
+        assert crawler.returncode == 0, err.decode()
+    where = ["--db", str(central / "archive.db"), "--warc-dir", str(central / "warc")]
+    nianbao("merge", *(str(w / "archive.db") for w in workers), *where)
+    return central, workers
+
+
+def everything(root: Path) -> collections.Counter:
+    """Every capture, robots.txt too, by what was asked and what came."""
+    conn = sqlite3.connect(root / "archive.db")
+    return collections.Counter(
+        conn.execute("select url, status, sha256, error, role from captures")
+    )
+
+
+def test_crawlers_on_two_machines_merged_record_what_one_records(
+    shared: tuple, machines: tuple
+) -> None:
+    alone, _ = shared
+    central, workers = machines
+    assert everything(central) == everything(alone)
+    for worker in workers:  # each did a share, not the whole
+        assert 0 < sum(captures(worker).values()) < sum(captures(alone).values())
+    conn = sqlite3.connect(central / "archive.db")
+    assert conn.execute("select count(*) from runs").fetchone()[0] == 1  # one crawl
+    query = "select id from reports order by id"
+    assert (
+        conn.execute(query).fetchall()
+        == sqlite3.connect(alone / "archive.db").execute(query).fetchall()
+    )
+
+
+def test_the_merged_warcs_hold_each_answer_once_where_the_archive_says(machines: tuple) -> None:
+    central, _ = machines
+    warcs = sorted((central / "warc").glob("*.warc.gz"))
+    assert len(warcs) == 2
+    at: list[tuple[str, int, str]] = []
+    for warc in warcs:
+        with warc.open("rb") as f:
+            records = ArchiveIterator(f)
+            at += [
+                (
+                    warc.name,
+                    records.get_record_offset(),
+                    r.rec_headers.get_header("WARC-Target-URI"),
+                )
+                for r in records
+                if r.rec_type == "response"
+            ]
+    conn = sqlite3.connect(central / "archive.db")
+    recorded = conn.execute(
+        "select warc, warc_offset, final_url from captures where warc is not null"
+    ).fetchall()
+    pages = [url for *_, url in at if urllib.parse.urlsplit(url).path != "/robots.txt"]
+    assert len(pages) == len(set(pages))
+    assert set(recorded) <= set(at)  # every capture's response where it says
+
+
+def test_merging_the_machines_again_brings_nothing(machines: tuple) -> None:
+    central, workers = machines
+    where = ["--db", str(central / "archive.db"), "--warc-dir", str(central / "warc")]
+    again = nianbao("merge", *(str(w / "archive.db") for w in workers), *where)
+    assert again.stdout.count(": 0 captures (0 new blobs), 0 WARCs, runs none new") == 2
