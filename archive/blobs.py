@@ -40,9 +40,10 @@ class BlobStore:
             raise
         return sha
 
-    def adopt(self, other: BlobStore, sha256: str) -> bool:
+    def adopt(self, other: BlobStore, sha256: str, sync: bool = True) -> bool:
         """Bring the bytes named `sha256` over from another store (a crawler's archive on
-        another machine), checked against their name on the way; whether they were new here."""
+        another machine), checked against their name on the way; whether they were new here.
+        Not `sync`: the caller syncs many at once before it relies on them."""
         target = self.path(sha256)
         if target.exists():
             return False
@@ -55,7 +56,8 @@ class BlobStore:
                     digest.update(chunk)
                     f.write(chunk)
                 f.flush()
-                os.fsync(f.fileno())
+                if sync:
+                    os.fsync(f.fileno())
             if digest.hexdigest() != sha256:
                 raise BlobError(
                     f"blob {sha256} is corrupt in {other.root}: its bytes hash to something else"

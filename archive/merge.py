@@ -65,6 +65,9 @@ def merge(
         )
         _bring_bytes(target, BlobStore(source.parent / "blobs"), merged)
         _bring_warcs(target, source_warcs, warc_dir, merged)
+        # The bytes on disk before the rows that name them: one sync, not one per blob (a
+        # fsync each made a merge four times the cost of copying the files).
+        os.sync()
         _bring_rows(target, merged)
     finally:
         db.execute("drop table if exists temp.incoming")
@@ -88,7 +91,7 @@ def _bring_bytes(target: Archive, blobs: BlobStore, merged: Merged) -> None:
     db = target.db
     for capture, sha256 in db.execute("select id, sha256 from temp.incoming").fetchall():
         try:
-            merged.blobs += target.blobs.adopt(blobs, sha256)
+            merged.blobs += target.blobs.adopt(blobs, sha256, sync=False)
         except BlobError as e:
             merged.left.append(f"capture {capture}: {e}")
             db.execute("delete from temp.incoming where id = ?", [capture])
@@ -112,9 +115,7 @@ def _bring_warcs(target: Archive, source_warcs: Path, warc_dir: Path, merged: Me
         warc_dir.mkdir(parents=True, exist_ok=True)
         partial = here.with_name(f".{name}.partial")
         shutil.copyfile(there, partial)
-        with partial.open("rb") as f:
-            os.fsync(f.fileno())
-        os.replace(partial, here)
+        os.replace(partial, here)  # synced with the bytes
         merged.warcs.append(name)
 
 

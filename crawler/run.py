@@ -148,6 +148,8 @@ def shared(options: Settings, redis_url: str, run: str) -> None:
     options.set("SCHEDULER_PERSIST", True)
     options.set("SCHEDULER_QUEUE_KEY", f"nianbao:{run}:%(spider)s:requests")
     options.set("SCHEDULER_DUPEFILTER_KEY", f"nianbao:{run}:%(spider)s:dupefilter")
+    # A process whose queue runs dry while another's requests are under way waits for them.
+    options.set("EXTENSIONS", {**options.getdict("EXTENSIONS"), "crawler.together.Together": 0})
 
 
 def expire_shared(redis_url: str, run: str) -> None:
