@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -24,50 +25,54 @@ class BlobStore:
     def put(self, data: bytes) -> str:
         """Store bytes (once: a second put of the same bytes writes nothing) and name them."""
         sha = hashlib.sha256(data).hexdigest()
-        target = self.path(sha)
-        if target.exists():
-            return sha
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        if not self.path(sha).exists():
+            self._place(sha, [data], check=False)
         return sha
 
     def adopt(self, other: BlobStore, sha256: str, sync: bool = True) -> bool:
         """Bring the bytes named `sha256` over from another store (a crawler's archive on
         another machine), checked against their name on the way; whether they were new here.
         Not `sync`: the caller syncs many at once before it relies on them."""
-        target = self.path(sha256)
-        if target.exists():
+        if self.path(sha256).exists():
             return False
+        try:
+            with other.path(sha256).open("rb") as source:
+                chunks = iter(lambda: source.read(1 << 20), b"")
+                self._place(sha256, chunks, check=True, sync=sync, where=other.root)
+        except FileNotFoundError:
+            raise BlobError(f"blob {sha256} is missing from {other.root}") from None
+        return True
+
+    def _place(
+        self,
+        sha256: str,
+        chunks: Iterable[bytes],
+        check: bool,
+        sync: bool = True,
+        where: Path | None = None,
+    ) -> None:
+        """Bytes written beside their place and renamed into it: a reader finds them whole or
+        not at all. Checked against their name (`check`) before they are put there."""
+        target = self.path(sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
             digest = hashlib.sha256()
-            with other.path(sha256).open("rb") as source, os.fdopen(fd, "wb") as f:
-                while chunk := source.read(1 << 20):
-                    digest.update(chunk)
+            with os.fdopen(fd, "wb") as f:
+                for chunk in chunks:
+                    if check:
+                        digest.update(chunk)
                     f.write(chunk)
                 f.flush()
                 if sync:
                     os.fsync(f.fileno())
-            if digest.hexdigest() != sha256:
+            if check and digest.hexdigest() != sha256:
                 raise BlobError(
-                    f"blob {sha256} is corrupt in {other.root}: its bytes hash to something else"
+                    f"blob {sha256} is corrupt in {where}: its bytes hash to something else"
                 )
             os.replace(tmp, target)
-        except FileNotFoundError:
-            raise BlobError(f"blob {sha256} is missing from {other.root}") from None
         finally:
             Path(tmp).unlink(missing_ok=True)
-        return True
 
     def get(self, sha256: str) -> bytes:
         """The bytes, checked against their name."""

@@ -98,9 +98,9 @@ def _bring_bytes(target: Archive, blobs: BlobStore, merged: Merged) -> None:
 
 
 def _bring_warcs(target: Archive, source_warcs: Path, warc_dir: Path, merged: Merged) -> None:
-    """Each WARC the incoming captures lie in, copied whole; one that has grown there since
-    (its crawl went on) replaces the shorter copy here."""
-    names = [r[0] for r in target.db.execute("select distinct warc from temp.incoming")]
+    """Each WARC the source's captures lie in, copied whole (one missing at an earlier merge
+    too); one that has grown there since (its crawl went on) replaces the shorter copy here."""
+    names = [r[0] for r in target.db.execute("select distinct warc from src.captures")]
     for name in (n for n in names if n):
         there, here = source_warcs / name, warc_dir / name
         if not there.is_file():
@@ -156,7 +156,10 @@ def _bring_rows(target: Archive, merged: Merged) -> None:
             " where s.id = runs.id) where id in (select id from src.runs)"
             " and started_at > (select s.started_at from src.runs s where s.id = runs.id)"
         )
-        db.execute(f"insert into main.captures ({columns}) select {columns} from temp.incoming")
+        # Or ignore: this archive's own crawl of the same run may have stored it meanwhile.
+        db.execute(
+            f"insert or ignore into main.captures ({columns}) select {columns} from temp.incoming"
+        )
         db.execute(
             "insert into main.list_links (request, links, run)"
             " select request, links, run from src.list_links where true"

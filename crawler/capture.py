@@ -269,15 +269,20 @@ def settle(archive: Archive, run: str, warc: Path) -> int:
     cut = repair(warc)
     if not warc.exists() or not warc.stat().st_size:
         return cut
-    (last,) = archive.db.execute(
-        "select max(warc_offset) from captures where run = ? and warc = ?", [run, warc.name]
+    last, answered = archive.db.execute(
+        "select max(case when warc = ? then warc_offset end), count(status) from captures"
+        " where run = ?",
+        [warc.name, run],
     ).fetchone()
+    size = warc.stat().st_size
+    if last is None and answered:  # recorded before captures said where (m012): kept whole
+        return cut
     keep = 0
     if last is not None:  # its response record, then the request record written with it
-        ends = _ends(warc, last)
+        ends = _ends(warc, min(last, size))
         keep = next(ends, last)
         keep = next(ends, keep)
-    return cut + _cut(warc, keep, "records the archive never recorded")
+    return cut + _cut(warc, min(keep, size), "records the archive never recorded")
 
 
 class CaptureMiddleware:

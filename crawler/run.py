@@ -158,7 +158,8 @@ def expire_shared(redis_url: str, run: str) -> None:
 
     server = redis.Redis.from_url(redis_url)
     for key in server.scan_iter(f"nianbao:{run}:*"):
-        server.expire(key, 24 * 3600)
+        if b":busy:" not in key:  # another process's mark lives only as long as it beats
+            server.expire(key, 24 * 3600)
 
 
 def _ticker(tick: Callable[[str], None]) -> Callable[..., None]:

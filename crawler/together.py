@@ -4,6 +4,7 @@ the first lull (Scrapy closes a spider the moment it has nothing to do)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from typing import Any
@@ -17,6 +18,7 @@ from twisted.internet.task import LoopingCall
 # stops holding the others after STALE seconds.
 BEAT = 10.0
 STALE = 60
+logger = logging.getLogger(__name__)
 
 
 class Together:
@@ -60,7 +62,10 @@ class Together:
 
     def _beat(self) -> None:
         if self.busy:
-            self.server.set(self.key, 1, ex=STALE)
+            try:
+                self.server.set(self.key, 1, ex=STALE)
+            except Exception:  # a Redis hiccup: the next beat says it again
+                logger.warning("could not mark %s busy in Redis", self.key, exc_info=True)
 
     def idle(self, spider: Any) -> None:
         self.busy = False

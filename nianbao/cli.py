@@ -398,7 +398,6 @@ def merge(
 
     Example: nianbao merge /mnt/worker1/data/archive.db --db data/archive.db
     """
-    from archive.merge import MergeError
     from nianbao import merging
     from nianbao import nightly as nightly_run
 
@@ -406,16 +405,13 @@ def merge(
         with nightly_run.locked(db_path.parent / nightly_run.LOCK):
             archive = open_archive(db_path)
             with archive_errors(db_path):
-                try:
-                    done = merging.gather(archive, list(sources), warc_dir, timeout, not no_file)
-                except MergeError as e:
-                    raise click.ClickException(str(e)) from e
+                done = merging.gather(archive, list(sources), warc_dir, timeout, not no_file)
                 if published is not None:
                     nightly_run.publish(archive.path, published)
     except nightly_run.Busy as e:
         click.echo(f"nianbao: {e}", err=True)
         sys.exit(75)
-    left = []
+    left = list(done.refused)
     for m in done.merged:
         click.echo(
             f"{m.source}: {m.captures} captures ({m.blobs} new blobs), {len(m.warcs)} WARCs,"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.merge import Merged, merge
+from archive.merge import Merged, MergeError, merge
 from archive.store import Archive
 from nianbao import crawling, nightly
 
@@ -17,6 +17,7 @@ class Gathered:
     runs: dict[str, int] = field(default_factory=dict)  # each run touched: its reports now
     new_reports: list[str] = field(default_factory=list)
     new_versions: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # sources that could not be merged at all
 
 
 def gather(
@@ -27,10 +28,19 @@ def gather(
     its reports)."""
     gathered = Gathered()
     for source in sources:
-        gathered.merged.append(merge(archive, source, warc_dir))
+        try:
+            gathered.merged.append(merge(archive, source, warc_dir))
+        except MergeError as e:
+            gathered.refused.append(str(e))
     if not file:
         return gathered
-    for run in sorted({run for m in gathered.merged for run in m.runs}):
+    # And any run an earlier merge brought but never filed (it was killed, or refused a source).
+    unfiled = archive.db.execute(
+        "select distinct run from captures where extracted is null and status = 200"
+        " and role in ('page', 'attachment') and error is null and run is not null"
+    )
+    runs = {run for m in gathered.merged for run in m.runs} | {r[0] for r in unfiled}
+    for run in sorted(runs):
         _, per_portal, distinct = crawling.file_run(archive, run, timeout, finish=False)
         _, _, fresh, versions = nightly.summarise(archive, run, per_portal)
         gathered.runs[run] = distinct

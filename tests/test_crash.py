@@ -130,6 +130,30 @@ def test_records_the_archive_never_recorded_are_cut_from_the_warc(tmp_path: Path
     assert settle(archive, other, warc) == size and warc.read_bytes() == b""
 
 
+def test_a_warc_of_a_run_recorded_before_offsets_were_kept_is_left_whole(tmp_path: Path) -> None:
+    from archive.store import Archive, Capture
+
+    archive = Archive(tmp_path / "archive.db")
+    run = archive.start_run("crawl", "test")
+    warc = tmp_path / f"{run}.warc.gz"
+    warc.write_bytes(gzip.compress(b"one") + gzip.compress(b"two"))
+    archive.store(Capture(url="http://x/a", data=b"a", status=200), run, per_run=True)
+    assert settle(archive, run, warc) == 0 and warc.stat().st_size > 0
+
+
+def test_a_warc_shorter_than_the_archive_says_is_never_padded(tmp_path: Path) -> None:
+    from archive.store import Archive, Capture
+
+    archive = Archive(tmp_path / "archive.db")
+    run = archive.start_run("crawl", "test")
+    warc = tmp_path / f"{run}.warc.gz"
+    whole = gzip.compress(b"one") + gzip.compress(b"two")
+    warc.write_bytes(whole)  # its last records lost with a power cut
+    capture = Capture(url="http://x/a", data=b"a", status=200, warc=warc.name, warc_offset=9999)
+    archive.store(capture, run, per_run=True)
+    assert settle(archive, run, warc) == 0 and warc.read_bytes() == whole
+
+
 def test_a_torn_last_record_is_cut_from_the_warc(tmp_path: Path) -> None:
     warc = tmp_path / "run.warc.gz"
     whole = gzip.compress(b"WARC/1.0\r\n\r\n") + gzip.compress(b"second record")

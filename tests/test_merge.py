@@ -211,3 +211,15 @@ def test_a_published_copy_of_this_schema_is_merged_without_being_written(
     assert merge(central, published, central.path.parent / "warc").captures == 2
     assert published.read_bytes() == before
     assert not (tmp_path / "w1" / ".published.db.open").exists()
+
+
+def test_a_run_merged_but_never_filed_is_filed_by_the_next_merge(
+    central: Archive, tmp_path: Path
+) -> None:
+    worker, run = crawled(tmp_path / "w1")
+    merge(central, worker.path, central.path.parent / "warc")  # killed before filing
+    gathered = merging.gather(
+        central, [tmp_path / "typo.db", worker.path], central.path.parent / "warc", timeout=30
+    )
+    assert gathered.refused == [f"no archive at {tmp_path / 'typo.db'}"]
+    assert gathered.runs == {run: 1}
